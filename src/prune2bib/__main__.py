@@ -1,0 +1,3 @@
+from prune2bib.cli import main
+
+main()

@@ -1,0 +1,29 @@
+"""Domain errors. The CLI turns each into a one-line message and its exit code (see README)."""
+
+
+class Prune2bibError(Exception):
+    """Base class: anything the user can act on. `exit_code` is documented in the README."""
+
+    exit_code = 1
+
+
+class UsageError(Prune2bibError):
+    exit_code = 2
+
+
+class ReadmeError(Prune2bibError):
+    """The README could not be read or holds no paper table."""
+
+    exit_code = 3
+
+
+class NetworkError(Prune2bibError):
+    """A service could not be reached after the retry budget."""
+
+    exit_code = 4
+
+
+class CacheError(Prune2bibError):
+    """The record cache is unreadable or locked."""
+
+    exit_code = 5

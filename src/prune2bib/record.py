@@ -1,0 +1,90 @@
+"""The one internal record type, shaped like CSL-JSON.
+
+Stage: every resolver produces a `Record`, `merge` combines them, every writer reads them.
+Field names follow CSL-JSON variables (https://citeproc-js.readthedocs.io/en/latest/csl-json/markup.html)
+in snake_case, so that `writers/csljson.py` is a renaming and the BibTeX/RIS writers have
+one obvious mapping each. Provenance (which source gave which field) is *not* stored here:
+it travels beside the record in `pipeline.RowOutcome`.
+
+Records are frozen: a later stage derives a new one with `dataclasses.replace`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+# CSL item types this tool emits (a subset of the CSL 1.0.2 vocabulary).
+PAPER_CONFERENCE = "paper-conference"
+ARTICLE_JOURNAL = "article-journal"
+PREPRINT = "article"  # CSL 1.0.2 has no "preprint" type; citeproc and Zotero read "article" so.
+WEBPAGE = "webpage"
+RECORD_TYPES = (PAPER_CONFERENCE, ARTICLE_JOURNAL, PREPRINT, WEBPAGE)
+
+
+@dataclass(frozen=True)
+class Person:
+    """One author. `literal` is for a name that cannot be split (a group, a mononym)."""
+
+    family: str = ""
+    given: str = ""
+    literal: str = ""
+
+    def display(self) -> str:
+        if self.literal:
+            return self.literal
+        return f"{self.given} {self.family}".strip()
+
+
+@dataclass(frozen=True)
+class CodeLink:
+    """A code link from the README's Code column, e.g. label 'PyTorch(Author)'."""
+
+    label: str
+    url: str
+    status: str = ""  # '(Releasing)' or 'Code Deleted' as the list says it
+
+
+@dataclass(frozen=True)
+class Record:
+    """A bibliographic record. Empty string / empty tuple / None mean 'unknown'."""
+
+    type: str = PAPER_CONFERENCE
+    title: str = ""
+    authors: tuple[Person, ...] = ()
+    issued: tuple[int, ...] = ()  # CSL date-parts of one date: (year,), (year, month) or (y, m, d)
+    container_title: str = ""  # long venue or journal name
+    container_title_short: str = ""  # 'CVPR'
+    event_title: str = ""  # 'CVPR 2019'
+    collection_title: str = ""  # a series, e.g. 'Lecture Notes in Computer Science'
+    volume: str = ""
+    issue: str = ""
+    page: str = ""  # 'first-last' with a plain hyphen; writers render their own dash
+    publisher: str = ""
+    doi: str = ""
+    url: str = ""
+    arxiv_id: str = ""  # eprint, with version suffix when the list gives one
+    arxiv_class: str = ""  # primary category, e.g. 'cs.CV'
+    openreview_id: str = ""
+    venue_note: str = ""  # 'Oral', 'Spotlight', 'Best' from the list
+    types: tuple[str, ...] = ()  # the list's taxonomy codes, in taxonomy order
+    code: tuple[CodeLink, ...] = ()
+    id: str = ""  # the citation key, assigned by citekeys.py
+
+    @property
+    def year(self) -> int | None:
+        return self.issued[0] if self.issued else None
+
+    def with_(self, **changes) -> "Record":
+        """A copy with some fields changed (dataclasses.replace, spelled shorter)."""
+        return replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Which source gave which field of a record, and when (ISO time)."""
+
+    fields: tuple[tuple[str, str], ...] = field(default_factory=tuple)  # (field, source)
+    fetched: str = ""
+
+    def as_dict(self) -> dict[str, str]:
+        return dict(self.fields)

@@ -1,0 +1,44 @@
+"""Shared test set-up.
+
+Network is blocked for every test (pytest-recording's --block-network in pyproject's addopts);
+HTTP comes from cassettes in the top-level `cassettes/` folder (record mode 'none'), or from a
+local fake server on 127.0.0.1 (tests/fakeserver.py), which `allowed_hosts` lets through.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+CASSETTES = ROOT / "cassettes"
+SNAPSHOT = DATA / "awesome-pruning-README-snapshot.txt"
+UPSTREAM = DATA / "awesome-pruning-README-upstream.md"
+
+
+@pytest.fixture(scope="module")
+def vcr_config():
+    return {
+        # Loopback stays reachable for the local fake servers; everything else is blocked.
+        "allowed_hosts": ["127.0.0.1", "localhost"],
+        "record_mode": "none",
+        "match_on": ("method", "scheme", "host", "port", "path", "query"),
+        "decode_compressed_response": True,
+        "filter_headers": ["authorization", "cookie", "user-agent"],
+    }
+
+
+@pytest.fixture(scope="module")
+def vcr_cassette_dir(request):
+    return str(CASSETTES / request.module.__name__.split(".")[-1])
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(tmp_path, monkeypatch):
+    """Every test gets its own empty cache dir and key file; never the user's."""
+    monkeypatch.setenv("PRUNE2BIB_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("PRUNE2BIB_MAILTO", raising=False)
+    for name in ("ARXIV", "CROSSREF", "OPENREVIEW", "OPENREVIEW2", "DBLP"):
+        monkeypatch.delenv(f"PRUNE2BIB_{name}_URL", raising=False)
