@@ -44,8 +44,6 @@ def parse_types(cell: str) -> tuple[str, ...]:
 class Venue:
     short: str
     long: str  # may hold '{ieee}' for the sponsor part that changed over the years
-    kind: str = "conference"  # or 'journal' (AAAI's proceedings are issued as a journal)
-    publisher: str = ""
 
     def long_name(self, year: int | None) -> str:
         return self.long.replace("{ieee}", _cvf_sponsor(year))
@@ -71,7 +69,9 @@ VENUES = {
         Venue("NeurIPS", "Advances in Neural Information Processing Systems (NeurIPS)"),
         Venue("ICML", "Proceedings of the International Conference on Machine Learning (ICML)"),
         Venue("IJCAI", "Proceedings of the International Joint Conference on Artificial Intelligence (IJCAI)"),
-        Venue("AAAI", "Proceedings of the AAAI Conference on Artificial Intelligence", kind="journal"),
+        # AAAI's proceedings are issued as a journal (Crossref: journal-article), but people cite
+        # them as conference papers; the booktitle is the proceedings' own title.
+        Venue("AAAI", "Proceedings of the AAAI Conference on Artificial Intelligence (AAAI)"),
     )
 }
 VENUES["nips"] = VENUES["neurips"]

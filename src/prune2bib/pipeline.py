@@ -1,0 +1,141 @@
+"""Runs the stages in order and collects a per-row outcome report.
+
+    README text ─readme─▶ Entry ─identify─▶ Identifier ─resolve─▶ source Record
+        ─merge (with the README's own record)─▶ Record ─citekeys─▶ writers
+
+Filtering happens before resolution so that `--type F` asks no service about W rows.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from prune2bib import citekeys, resolve
+from prune2bib.baseline import record_from_entry
+from prune2bib.identify import Identifier, identify
+from prune2bib.merge import merge
+from prune2bib.readme import Entry
+from prune2bib.record import Provenance, Record
+
+
+@dataclass(frozen=True)
+class RowFilter:
+    """The rows a user asked for. Empty means 'all'."""
+
+    types: tuple[str, ...] = ()
+    years: tuple[int, ...] = ()
+    since: int | None = None
+    until: int | None = None
+    venues: tuple[str, ...] = ()
+
+    def accepts(self, entry: Entry) -> bool:
+        return (
+            (not self.types or any(t in self.types for t in entry.types))
+            and (not self.years or entry.year in self.years)
+            and (self.since is None or entry.year >= self.since)
+            and (self.until is None or entry.year <= self.until)
+            and (not self.venues or entry.venue.lower() in {v.lower() for v in self.venues})
+        )
+
+
+@dataclass(frozen=True)
+class RowOutcome:
+    entry: Entry
+    identifier: Identifier
+    record: Record  # what is exported (README data merged with what a source gave)
+    status: str  # resolve.Outcome.status, or 'readme' when resolution was not asked for
+    source: str = ""
+    reason: str = ""
+    provenance: Provenance = field(default_factory=Provenance)
+    title_mismatch: bool = False
+
+    def report_line(self) -> str:
+        """One JSON line for `--report`."""
+        return json.dumps(
+            {
+                "line": self.entry.line,
+                "year": self.entry.year,
+                "title": self.entry.title,
+                "key": self.record.id,
+                "identifier": str(self.identifier),
+                "status": self.status,
+                "source": self.source,
+                "reason": self.reason,
+                "authors": len(self.record.authors),
+                "fields": self.provenance.as_dict(),
+            },
+            ensure_ascii=False,
+            sort_keys=True,
+        )
+
+
+def select_rows(entries: list[Entry], row_filter: RowFilter) -> list[tuple[Entry, Identifier]]:
+    return [(e, identify(e.url)) for e in entries if row_filter.accepts(e)]
+
+
+def resolve_rows(
+    rows: list[tuple[Entry, Identifier]],
+    settings: resolve.Settings | None,
+    *,
+    prefer: str = "published",
+    progress=None,
+) -> list[RowOutcome]:
+    """Resolve (unless `settings` is None: README data only) and merge every row."""
+    if settings is None:
+        return [_readme_only(entry, ident) for entry, ident in rows]
+    outcomes = resolve.resolve_rows(rows, settings, progress=progress)
+    return [_merged(entry, ident, found, prefer) for (entry, ident), found in zip(rows, outcomes)]
+
+
+def assign_keys(outcomes: list[RowOutcome], keyfile: Path | None) -> list[RowOutcome]:
+    keyed = citekeys.assign_keys([o.record for o in outcomes], keyfile)
+    return [_with_record(o, rec) for o, rec in zip(outcomes, keyed)]
+
+
+def _readme_only(entry: Entry, ident: Identifier) -> RowOutcome:
+    base = record_from_entry(entry, ident)
+    record, provenance = merge(base, None, "")
+    return RowOutcome(entry, ident, record, "readme", provenance=provenance, reason="not resolved (README data only)")
+
+
+def _merged(entry: Entry, ident: Identifier, found: resolve.Outcome, prefer: str) -> RowOutcome:
+    base = record_from_entry(entry, ident)
+    record, provenance = merge(base, found.record, found.source, prefer)
+    return RowOutcome(
+        entry,
+        ident,
+        record,
+        found.status,
+        found.source,
+        found.reason,
+        provenance,
+        getattr(found, "title_mismatch", False),
+    )
+
+
+def _with_record(outcome: RowOutcome, record: Record) -> RowOutcome:
+    from dataclasses import replace
+
+    return replace(outcome, record=record)
+
+
+def summary(outcomes: list[RowOutcome]) -> str:
+    """One line: how many rows were resolved, came from the cache, or stayed unresolved, and why."""
+    counts: dict[str, int] = {}
+    reasons: dict[str, int] = {}
+    for o in outcomes:
+        counts[o.status] = counts.get(o.status, 0) + 1
+        if o.status not in ("resolved", "cached"):
+            reasons[_reason_kind(o.reason)] = reasons.get(_reason_kind(o.reason), 0) + 1
+    parts = [f"{len(outcomes)} rows"] + [f"{n} {s}" for s, n in sorted(counts.items())]
+    line = ", ".join(parts)
+    if reasons:
+        line += " (" + "; ".join(f"{n}× {r}" for r, n in sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))) + ")"
+    return line
+
+
+def _reason_kind(reason: str) -> str:
+    # Reasons name the row ('title mismatch: link points to "…"'); the summary groups by the part before ':'.
+    return reason.split(":", 1)[0].strip() or "no reason given"
