@@ -1,0 +1,85 @@
+"""The README's errata, as `prune2bib check` reports them. Pure: entries in, errata out.
+
+Two sources: each row's own `Anomaly`s (found by `readme.parse_readme`), and checks across rows
+or against what a row's link proves (`identify.implied_venue`):
+
+- `shared-link`: one link used by rows with different titles (a copy-paste slip);
+- `duplicate-row`: the same link and title listed twice;
+- `venue-mismatch`: the link is a NeurIPS / CVF / PMLR-ICML / IJCAI / AAAI page of another venue
+  than the Venue cell names (OpenReview, arXiv and DOI links prove no venue);
+- `year-mismatch`: the link shows a year other than the row's section year.
+
+Messages are one line and stable (tests compare them). Errata come sorted by line, then code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from prune2bib import taxonomy
+from prune2bib.identify import identify, implied_venue
+from prune2bib.readme import Entry
+
+
+@dataclass(frozen=True)
+class Erratum:
+    line: int  # 1-based README line of the row at fault
+    code: str  # machine name, e.g. 'shared-link', 'duplicated-title'
+    message: str  # one line, for people
+    related_lines: tuple[int, ...] = ()  # other rows involved (e.g. the first user of a link)
+
+    def format(self) -> str:
+        return f"line {self.line}: {self.code}: {self.message}"
+
+
+def find_errata(entries: list[Entry]) -> list[Erratum]:
+    """Every erratum of the parsed list, sorted by (line, code, message)."""
+    found = [Erratum(e.line, a.code, a.message) for e in entries for a in e.anomalies]
+    found += _repeated_links(entries)
+    for entry in entries:
+        found += _link_disagreements(entry)
+    return sorted(found, key=lambda e: (e.line, e.code, e.message))
+
+
+def _repeated_links(entries: list[Entry]) -> list[Erratum]:
+    """A later row reusing an earlier row's link: a different paper, or the same one twice."""
+    first_use: dict[str, Entry] = {}
+    found = []
+    for entry in entries:
+        if not entry.url:
+            continue
+        # Compare identifiers, so that /abs/ and /pdf/ forms of one arXiv paper count as one link.
+        earlier = first_use.setdefault(str(identify(entry.url)), entry)
+        if earlier is entry:
+            continue
+        if _same_title(earlier.title, entry.title):
+            message = f"the same paper is already listed on line {earlier.line}"
+            found.append(Erratum(entry.line, "duplicate-row", message, (earlier.line,)))
+        else:
+            message = f"link {entry.url} is also used by {earlier.title!r} on line {earlier.line}"
+            found.append(Erratum(entry.line, "shared-link", message, (earlier.line,)))
+    return found
+
+
+def _same_title(a: str, b: str) -> bool:
+    return a.casefold().split() == b.casefold().split()
+
+
+def _link_disagreements(entry: Entry) -> list[Erratum]:
+    if not entry.url:
+        return []
+    identifier = identify(entry.url)
+    shown = implied_venue(identifier)
+    if shown is None:
+        return []
+    link_venue, link_year = shown
+    found = []
+    cell_venue = taxonomy.venue(entry.venue)
+    cell_name = cell_venue.short if cell_venue else entry.venue
+    if entry.venue and cell_name.casefold() != link_venue.casefold():
+        message = f"the link is in the {link_venue} proceedings ({identifier}) but the Venue cell says {entry.venue}"
+        found.append(Erratum(entry.line, "venue-mismatch", message))
+    if link_year is not None and link_year != entry.year:
+        message = f"the link shows the year {link_year} but the row is under {entry.year}"
+        found.append(Erratum(entry.line, "year-mismatch", message))
+    return found

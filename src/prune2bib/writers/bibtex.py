@@ -1,0 +1,183 @@
+"""BibTeX writer: records -> a .bib that bibtex and biber read without errors.
+
+Stage: writers. Built on bibtexparser 2's model and writer
+(https://bibtexparser.readthedocs.io/en/main/): every value is LaTeX made by `writers.latex`
+and enclosed in braces by `AddEnclosingMiddleware`; no LaTeX-encoding middleware runs, so URLs
+and DOIs are written as they are.
+
+Entry types: conference papers `@inproceedings` + `booktitle` (never `journal`), journal papers
+`@article` + `journal`, arXiv-only preprints `@misc` with `eprint` / `archivePrefix` /
+`primaryClass` (read by biblatex) and `howpublished` (printed by plain.bst, which ignores
+`eprint`). Each group starts with an `@comment{...}` header, which BibTeX skips and biber and
+bibtexparser read as a comment.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+from bibtexparser import Library, write_string
+from bibtexparser.middlewares import AddEnclosingMiddleware
+from bibtexparser.model import Entry, ExplicitComment, Field
+from bibtexparser.writer import BibtexFormat
+
+from ..record import ARTICLE_JOURNAL, PAPER_CONFERENCE, PREPRINT, Person, Record
+from .common import MONTH_MACROS, arxiv_base, code_note, month_of, page_range, tag_names, venue_name
+from .grouping import Group
+from .latex import clean_text, escape_text, protect_title, safe_url, url_in_text
+
+_SAFE_ID = re.compile(r"[^A-Za-z0-9.\-/:]")  # arXiv IDs and classes: anything else is dropped
+
+
+def render_bibtex(groups: Sequence[Group], options) -> str:
+    """Groups of records -> the text of a .bib file (UTF-8 unless options.ascii)."""
+    library = Library()
+    for group in groups:
+        if len(groups) > 1 or group.name != "all":
+            library.add(ExplicitComment(_comment_text(f"{group.title} ({len(group.records)} entries)")))
+        for record in group.records:
+            library.add(to_entry(record, options))
+    if options.jabref_groups:
+        for comment in jabref_groups_comments(groups, options):
+            library.add(ExplicitComment(comment))
+    return _write(library)
+
+
+def _write(library: Library) -> str:
+    fmt = BibtexFormat()
+    fmt.indent = "  "
+    fmt.value_column = "auto"
+    fmt.trailing_comma = True
+    enclose = AddEnclosingMiddleware(
+        reuse_previous_enclosing=False, enclose_integers=False, default_enclosing="{", allow_inplace_modification=True
+    )
+    text = write_string(library, unparse_stack=[enclose], bibtex_format=fmt)
+    return text if text.endswith("\n") else text + "\n"
+
+
+def to_entry(record: Record, options) -> Entry:
+    """One record -> a bibtexparser Entry whose values are finished LaTeX."""
+    entry_type, fields = _typed_fields(record, options)
+    fields = [(key, value) for key, value in fields if value]
+    entry_fields = [Field(key, value) for key, value in fields]
+    for field in entry_fields:
+        if field.key == "month":
+            field.enclosing = "no-enclosing"  # the standard macro, so styles print the name
+    return Entry(entry_type, record.id, entry_fields)
+
+
+def _typed_fields(record: Record, options) -> tuple[str, list[tuple[str, str]]]:
+    ascii = options.ascii
+    head = [("author", format_authors(record.authors, ascii)), ("title", protect_title(record.title, ascii))]
+    venue = escape_text(venue_name(record, options.venue_style), ascii)
+    if record.type == PAPER_CONFERENCE:
+        entry_type, middle = "inproceedings", [("booktitle", venue), ("series", escape_text(record.collection_title, ascii))]
+    elif record.type == ARTICLE_JOURNAL:
+        entry_type, middle = "article", [("journal", venue), ("number", escape_text(record.issue, ascii))]
+    else:
+        entry_type, middle = "misc", [("howpublished", _howpublished(record))]
+    tail = [
+        ("year", str(record.year) if record.year is not None else ""),
+        ("month", MONTH_MACROS[month_of(record) - 1] if month_of(record) else ""),
+        ("volume", escape_text(record.volume, ascii)),
+        ("pages", format_pages(record.page, ascii)),
+        ("publisher", escape_text(record.publisher, ascii)),
+        ("doi", safe_url(record.doi)),
+        ("url", safe_url(record.url)),
+        *_eprint_fields(record),
+        ("keywords", escape_text(", ".join(tag_names(record, options.type_names)), ascii)),
+        ("note", _note(record, ascii)),
+    ]
+    return entry_type, head + middle + tail
+
+
+def _howpublished(record: Record) -> str:
+    if record.type == PREPRINT and record.arxiv_id:
+        return f"arXiv preprint arXiv:{_SAFE_ID.sub('', arxiv_base(record.arxiv_id))}"
+    return ""
+
+
+def _eprint_fields(record: Record) -> list[tuple[str, str]]:
+    if not record.arxiv_id:
+        return []
+    return [
+        ("eprint", _SAFE_ID.sub("", record.arxiv_id)),
+        ("archivePrefix", "arXiv"),
+        ("primaryClass", _SAFE_ID.sub("", record.arxiv_class)),
+    ]
+
+
+def _note(record: Record, ascii: bool) -> str:
+    # Code URLs go through \url{} so they can break across lines; labels are escaped text.
+    return code_note(record, text=lambda s: escape_text(s, ascii), url=url_in_text)
+
+
+def format_authors(authors: Sequence[Person], ascii: bool = False) -> str:
+    """Persons -> 'Family, Given and Family, Given' with braces where BibTeX would misparse."""
+    return " and ".join(filter(None, (_format_person(p, ascii) for p in authors)))
+
+
+def _format_person(person: Person, ascii: bool) -> str:
+    if person.literal or not person.family:
+        name = clean_text(person.literal or person.given)
+        return "{" + escape_text(name, ascii) + "}" if name else ""
+    family = escape_text(person.family, ascii)
+    given = escape_text(person.given, ascii)
+    # A comma or a bare 'and' inside a name part would split the name list.
+    if "," in family or re.search(r"\band\b", family, re.IGNORECASE):
+        family = "{" + family + "}"
+    if "," in given or re.search(r"\band\b", given, re.IGNORECASE):
+        given = "{" + given + "}"
+    return f"{family}, {given}" if given else family
+
+
+def format_pages(page: str, ascii: bool = False) -> str:
+    """'123-130' -> '123--130' (BibTeX's en dash)."""
+    first, last = page_range(page)
+    first, last = escape_text(first, ascii), escape_text(last, ascii)
+    return f"{first}--{last}" if last else first
+
+
+def _comment_text(text: str) -> str:
+    # BibTeX skips an @comment up to the next '@'; biber and bibtexparser want balanced braces.
+    return re.sub(r"[@{}\\%]", "", clean_text(text))
+
+
+def jabref_groups_comments(groups: Sequence[Group], options) -> list[str]:
+    """The legacy JabRef (groupsversion 3) groups tree: one ExplicitGroup per taxonomy type.
+
+    Format as written by Better BibTeX (retorquere/zotero-better-bibtex, translators/bibtex/
+    jabref.ts: `1 ExplicitGroup:<name>;0;<key>;<key>;;`, each ';' inside a group escaped as '\\;')
+    and read by Zotero's BibTeX importer (zotero/translators BibTeX.js, processComment: it needs
+    the exact comment 'jabref-meta: groupsversion:3;', removes line breaks, then splits the tree
+    on ';'). Each group lists every record tagged with that type, so a WF paper is in both.
+    """
+    records = [r for g in groups for r in g.records]
+    lines = ["0 AllEntriesGroup:;"]
+    for code in options.selected_types:
+        keys = sorted(r.id for r in records if code in r.types)
+        if not keys:
+            continue
+        name = _jabref_quote(_comment_text(options.type_names.get(code, code)))
+        cells = [f"1 ExplicitGroup:{name}", "0", *[_jabref_quote(k) for k in keys], ""]
+        lines.append(_wrap("\\;".join(cells) + ";"))
+    return ["jabref-meta: groupsversion:3;", "jabref-meta: groupstree:\n" + "\n".join(lines) + "\n"]
+
+
+def _jabref_quote(text: str) -> str:
+    return re.sub(r"([\\;])", r"\\\1", text)
+
+
+def _wrap(line: str, width: int = 78) -> str:
+    # Zotero and JabRef join the tree's lines again, so a break may go after any '\;'.
+    out, current = [], ""
+    for cell in line.split("\\;"):
+        piece = cell if not current else "\\;" + cell
+        if current and len(current) + len(piece) > width:
+            out.append(current + "\\;")
+            current = cell
+        else:
+            current += piece
+    out.append(current)
+    return "\n".join(out)

@@ -1,0 +1,63 @@
+"""CSL-JSON writer: records -> a JSON array valid against the CSL-JSON 1.0.2 schema.
+
+Stage: writers. Schema: https://github.com/citation-style-language/schema (csl-data.json);
+variables: https://docs.citationstyles.org/en/stable/specification.html#appendix-iv-variables.
+`Record` is already CSL-shaped, so this is mostly a renaming. arXiv preprints are type `article`
+with `publisher` "arXiv" and `number` "arXiv:<id>", the way Zotero exports its preprint item
+(repository -> publisher, archive ID -> number), so Zotero re-imports them as preprints.
+Keys sorted, 2-space indent, trailing newline: the same bytes on every run.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Sequence
+
+from ..record import PREPRINT, Record
+from .common import code_note, tag_names
+from .grouping import Group
+from .latex import clean_text
+
+
+def render_csljson(groups: Sequence[Group], options) -> str:
+    """Groups of records -> the text of a CSL-JSON file (one array, in group order)."""
+    items = [to_csl(record, options) for group in groups for record in group.records]
+    return json.dumps(items, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def to_csl(record: Record, options) -> dict:
+    """One record -> one CSL-JSON item (only the variables that are known)."""
+    item = {
+        "id": record.id,
+        "type": record.type,
+        "title": clean_text(record.title),
+        "author": [_person(p) for p in record.authors] or None,
+        "issued": {"date-parts": [list(record.issued)]} if record.issued else None,
+        "container-title": clean_text(record.container_title),
+        "container-title-short": clean_text(record.container_title_short),
+        "event-title": clean_text(record.event_title),
+        "collection-title": clean_text(record.collection_title),
+        "volume": clean_text(record.volume),
+        "issue": clean_text(record.issue),
+        "page": clean_text(record.page),
+        "publisher": clean_text(record.publisher),
+        "DOI": clean_text(record.doi),
+        "URL": clean_text(record.url),
+        "keyword": ", ".join(tag_names(record, options.type_names)),
+        "note": code_note(record),
+        **_arxiv(record),
+    }
+    return {key: value for key, value in item.items() if value}
+
+
+def _person(person) -> dict:
+    if person.literal:
+        return {"literal": clean_text(person.literal)}
+    name = {"family": clean_text(person.family), "given": clean_text(person.given)}
+    return {k: v for k, v in name.items() if v} or {"literal": ""}
+
+
+def _arxiv(record: Record) -> dict:
+    if record.type != PREPRINT or not record.arxiv_id:
+        return {}
+    return {"number": f"arXiv:{record.arxiv_id.strip()}", "publisher": clean_text(record.publisher) or "arXiv"}

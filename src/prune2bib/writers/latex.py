@@ -1,0 +1,154 @@
+"""LaTeX text for BibTeX fields: escaping, capital protection, optional ASCII accents.
+
+Stage: helper of `writers/bibtex.py`. Text from the README or from a service is untrusted: after
+`escape_text` it holds no control sequence except the fixed escapes below, and its braces are
+balanced, so it can neither run a command (`\\input`, `\\write18`, `\\def`) nor close a BibTeX
+field early. BibTeX counts *every* brace, escaped or not, when it looks for the end of a field
+value, so `\\{` would unbalance the field: literal braces become `\\textbraceleft{}` and
+`\\textbraceright{}` instead (LaTeX kernel text symbols, no package needed).
+
+Capital protection follows the BibTeX convention (btxdoc, "change.case$"): styles may lower-case
+a title, except inside braces; the words that must keep their capitals are wrapped in braces.
+
+Non-ASCII text stays UTF-8 by default (biber and LaTeX's utf8 input read it); with `ascii=True`
+it is turned into LaTeX accents by pylatexenc (https://pylatexenc.readthedocs.io/en/latest/latexencode/),
+already a dependency of bibtexparser 2.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from urllib.parse import quote
+
+from pylatexenc.latexencode import UnicodeToLatexEncoder
+
+# Every special character of LaTeX and BibTeX, and its escape. Each escape is a control word
+# followed by `{}` (or a control symbol), so the text after it can never extend the name.
+ESCAPES = {
+    "\\": r"\textbackslash{}",
+    "{": r"\textbraceleft{}",
+    "}": r"\textbraceright{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+    # OT1, LaTeX's default font encoding, prints these three as other glyphs.
+    "<": r"\textless{}",
+    ">": r"\textgreater{}",
+    "|": r"\textbar{}",
+}
+ESCAPE_MACROS = frozenset(e[1:].removesuffix("{}") for e in ESCAPES.values())
+_SPECIALS = re.compile("[" + re.escape("".join(ESCAPES)) + "]")
+
+# Characters LaTeX's default utf8 input typesets without extra packages: Latin-1, Latin
+# Extended-A and the common punctuation (dashes, quotes, ellipsis). Anything else is written as
+# a LaTeX command when pylatexenc knows one (e.g. α -> \ensuremath{\alpha}), since a bare one
+# stops LaTeX with "Unicode character ... not set up for use with LaTeX".
+_UTF8_SAFE = re.compile("[\u00a0-\u017f\u2010-\u2026]")
+
+_ENCODER = UnicodeToLatexEncoder(
+    non_ascii_only=True,
+    replacement_latex_protection="braces-all",  # {\'e}: the form BibTeX treats as one letter
+    unknown_char_policy="keep",  # e.g. CJK: no LaTeX spelling exists; keep the character
+)
+
+# Names that keep their capital in running text: a style's sentence case must not lower them.
+PROPER_NOUNS = frozenset(
+    """Bayesian Bernoulli Boltzmann Carlo Dirichlet Euclidean Fisher Fourier Gaussian Grassmann
+    Gumbel Hadamard Hebbian Hessian Hilbert Jacobian Kronecker Lagrangian Laplacian Lipschitz
+    Markov Monte Newton Riemannian Shapley Stiefel Taylor Wasserstein Winograd""".split()
+)
+_WORD = re.compile(r"[^\W_]+")
+
+
+def clean_text(text: str) -> str:
+    """Collapse all whitespace (newlines, tabs, NBSP) to single spaces; drop control characters."""
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cc" or ch in "\t\n\r")
+    return " ".join(text.split())
+
+
+def escape_text(text: str, ascii: bool = False) -> str:
+    """Plain text -> LaTeX that typesets as that text (no capital protection)."""
+    return _escape_raw(clean_text(text), ascii)
+
+
+def _escape_raw(text: str, ascii: bool) -> str:
+    escaped = _SPECIALS.sub(lambda m: ESCAPES[m.group()], text)
+    return _encode_unicode(escaped, ascii)
+
+
+def _encode_unicode(text: str, ascii: bool) -> str:
+    if text.isascii():
+        return text
+    if ascii:
+        return _ENCODER.unicode_to_latex(text)
+    return "".join(
+        ch if ch.isascii() or _UTF8_SAFE.match(ch) else _ENCODER.unicode_to_latex(ch) for ch in text
+    )
+
+
+def needs_protection(word: str) -> bool:
+    """Whether a title word must keep its capitals ({CNN}, {ResNet}, {L1}, {Bayesian}, {N})."""
+    if not any(ch.isupper() for ch in word):
+        return False
+    return (
+        any(ch.isupper() for ch in word[1:])  # CNN, ResNet, HRank, mAP, 3D
+        or any(ch.isdigit() for ch in word)  # L1, VGG16
+        or (len(word) == 1 and word != "A")  # the N of N:M sparsity; 'A' is the article
+        or word in PROPER_NOUNS
+    )
+
+
+def protect_title(text: str, ascii: bool = False) -> str:
+    """A title -> escaped LaTeX with the words that must keep their capitals in braces.
+
+    A single word before the first colon is the method's name ("Chex: ..."), protected too.
+    """
+    text = clean_text(text)
+    name_end = _name_before_colon(text)
+    out, pos = [], 0
+    for match in _WORD.finditer(text):
+        out.append(_escape_raw(text[pos : match.start()], ascii))
+        word = match.group()
+        latex = _encode_unicode(word, ascii)
+        protect = needs_protection(word) or match.end() == name_end
+        out.append("{" + latex + "}" if protect else latex)
+        pos = match.end()
+    out.append(_escape_raw(text[pos:], ascii))
+    return "".join(out)
+
+
+def _name_before_colon(text: str) -> int:
+    """End offset of a one-word name before the first ':' ('HRank: ...'), or -1."""
+    head, colon, _ = text.partition(":")
+    if colon and _WORD.fullmatch(head) and head[:1].isupper():
+        return len(head)
+    return -1
+
+
+# Characters that may not appear raw in a BibTeX url/doi field: braces and backslash would
+# unbalance or escape the value, whitespace would be dropped. Percent-encoding keeps the URL
+# equivalent (RFC 3986) and leaves every other character alone.
+_URL_UNSAFE = re.compile(r"[{}\\\s\"]")
+
+
+def safe_url(url: str) -> str:
+    """A URL or DOI made safe for a verbatim BibTeX field (url, doi)."""
+    return _URL_UNSAFE.sub(lambda m: quote(m.group(), safe=""), url.strip())
+
+
+# Inside \url{...} in a field that LaTeX typesets (biblatex passes fields as macro arguments),
+# % and # break the argument; such URLs are written as escaped text instead.
+_URL_ARG_UNSAFE = re.compile(r"[%#{}\\^~\s]")
+
+
+def url_in_text(url: str) -> str:
+    """A URL for a typeset field (note): \\url{...} when safe, else escaped plain text."""
+    url = url.strip()
+    if _URL_ARG_UNSAFE.search(url):
+        return escape_text(url)
+    return r"\url{" + url + "}"

@@ -1,0 +1,96 @@
+"""merge: published over preprint, list data kept, provenance per field.
+
+All records here are synthetic (names, DOIs and pages of no real paper)."""
+
+from __future__ import annotations
+
+from prune2bib.baseline import record_from_entry
+from prune2bib.identify import Identifier
+from prune2bib.merge import merge
+from prune2bib.readme import Entry
+from prune2bib.record import ARTICLE_JOURNAL, PAPER_CONFERENCE, PREPRINT, CodeLink, Person, Record
+
+ENTRY = Entry(
+    line=300,
+    year=2019,
+    title="A Synthetic Study of Pruning Filters",
+    url="https://arxiv.org/abs/9901.00001",
+    venue="CVPR",
+    types=("F",),
+    venue_note="Oral",
+    code=(CodeLink("PyTorch(Author)", "https://github.com/example/synthetic"),),
+)
+IDENT = Identifier("arxiv", "9901.00001")
+AUTHORS = (Person("Doe", "Jane"), Person("Roe", "Richard"))
+PREPRINT_RECORD = Record(
+    type=PREPRINT,
+    title="A Synthetic Study of Pruning Filters",
+    authors=AUTHORS,
+    issued=(2018, 11, 1),
+    arxiv_id="9901.00001v3",
+    arxiv_class="cs.CV",
+    doi="10.0000/synthetic.journal",
+    url="https://arxiv.org/abs/9901.00001v3",
+)
+
+
+def test_readme_record_has_venue_year_and_no_author():
+    base = record_from_entry(ENTRY, IDENT)
+    assert base.type == PAPER_CONFERENCE
+    assert base.container_title == "Proceedings of the IEEE/CVF Conference on Computer Vision and Pattern Recognition (CVPR)"
+    assert base.event_title == "CVPR 2019"
+    assert base.issued == (2019,)
+    assert base.arxiv_id == "9901.00001"
+    assert base.authors == ()
+
+
+def test_no_source_record_keeps_readme_data_with_readme_provenance():
+    base = record_from_entry(ENTRY, IDENT)
+    record, prov = merge(base, None, "")
+    assert record == base
+    assert set(prov.as_dict().values()) == {"readme"}
+
+
+def test_preprint_fills_authors_but_entry_stays_the_venue_paper():
+    base = record_from_entry(ENTRY, IDENT)
+    record, prov = merge(base, PREPRINT_RECORD, "arxiv")
+    assert record.type == PAPER_CONFERENCE
+    assert record.issued == (2019,)  # the venue's year, not the preprint's
+    assert record.authors == AUTHORS
+    assert record.arxiv_class == "cs.CV"
+    assert record.doi == ""  # arXiv's author-supplied DOI is not put on the conference entry
+    assert record.url == ENTRY.url and record.code == ENTRY.code and record.venue_note == "Oral"
+    assert prov.as_dict()["authors"] == "arxiv" and prov.as_dict()["container_title"] == "readme"
+
+
+def test_prefer_preprint_gives_the_arxiv_record_with_list_data():
+    base = record_from_entry(ENTRY, IDENT)
+    record, _ = merge(base, PREPRINT_RECORD, "arxiv", prefer="preprint")
+    assert record.type == PREPRINT
+    assert record.issued == (2018, 11, 1)
+    assert record.arxiv_id == "9901.00001v3"
+    assert record.types == ("F",)
+
+
+def test_published_record_wins_and_keeps_arxiv_identity():
+    base = record_from_entry(ENTRY, IDENT)
+    published = Record(
+        type=PAPER_CONFERENCE,
+        title="A Synthetic Study of Pruning Filters",
+        authors=AUTHORS,
+        issued=(2019, 6),
+        container_title="2019 IEEE/CVF Conference on Computer Vision and Pattern Recognition (CVPR)",
+        page="1-10",
+        doi="10.0000/synthetic.1",
+    )
+    record, prov = merge(base, published, "crossref")
+    assert record.page == "1-10" and record.doi == "10.0000/synthetic.1"
+    assert record.arxiv_id == "9901.00001"
+    assert record.container_title_short == "CVPR"
+    assert prov.as_dict()["page"] == "crossref" and prov.as_dict()["arxiv_id"] == "readme"
+
+
+def test_journal_record_changes_the_type():
+    base = record_from_entry(ENTRY, IDENT)
+    record, _ = merge(base, Record(type=ARTICLE_JOURNAL, title=ENTRY.title, container_title="IEEE TPAMI"), "crossref")
+    assert record.type == ARTICLE_JOURNAL and record.container_title == "IEEE TPAMI"

@@ -1,0 +1,321 @@
+"""parse_readme / load_readme_text: the seed's counts and lines, row anomalies, malformed input."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import SNAPSHOT, UPSTREAM
+from prune2bib.errors import ReadmeError
+from prune2bib.readme import count_cells, doubled_half, load_readme_text, parse_readme
+from prune2bib.record import CodeLink
+
+SEEDS = pytest.mark.parametrize("seed", [UPSTREAM, SNAPSHOT], ids=["upstream", "snapshot"])
+HEADER = "| Title | Venue | Type | Code |\n|:--|:--:|:--:|:--:|\n"
+
+
+def table(*rows: str, year: int = 2020) -> str:
+    return f"### {year}\n" + HEADER + "".join(row + "\n" for row in rows)
+
+
+def parse_seed(seed):
+    return parse_readme(load_readme_text(seed.read_bytes()))
+
+
+def one_row(row: str):
+    (entry,) = parse_readme(table(row))
+    return entry
+
+
+# ---------------------------------------------------------------- the seed files
+
+
+@SEEDS
+def test_seed_row_counts(seed):
+    entries = parse_seed(seed)
+    assert len(entries) == 278
+    assert Counter(e.year for e in entries) == {
+        2023: 25, 2022: 88, 2021: 44, 2020: 55, 2019: 30, 2018: 19, 2017: 13, 2016: 3, 2015: 1,
+    }  # fmt: skip
+    assert Counter(t for e in entries for t in e.types) == {"F": 149, "W": 107, "S": 13, "Other": 28}
+
+
+@SEEDS
+def test_every_line_number_points_at_its_row(seed):
+    lines = load_readme_text(seed.read_bytes()).split("\n")
+    for entry in parse_seed(seed):
+        assert entry.url in lines[entry.line - 1]
+        assert lines[entry.line - 1].lstrip().startswith("|")
+
+
+def test_line_numbers_of_known_rows():
+    by_title = {e.title: e.line for e in parse_seed(UPSTREAM)}
+    assert by_title["Revisiting Pruning at Initialization Through the Lens of Ramanujan Graph"] == 58
+    assert by_title["Prune Your Model Before Distill It"] == 113
+    assert by_title["Learning both Weights and Connections for Efficient Neural Networks"] == 373
+    snapshot = {e.title: e.line for e in parse_seed(SNAPSHOT)}
+    assert snapshot["Revisiting Pruning at Initialization Through the Lens of Ramanujan Graph"] == 84
+    assert snapshot["Learning both Weights and Connections for Efficient Neural Networks"] == 396
+
+
+def test_seed_files_give_the_same_rows_apart_from_lines():
+    def strip_line(entries):
+        return [(e.year, e.title, e.url, e.venue, e.venue_note, e.types, e.extra_urls, e.code) for e in entries]
+
+    assert strip_line(parse_seed(UPSTREAM)) == strip_line(parse_seed(SNAPSHOT))
+
+
+def test_seed_row_fields():
+    entries = {e.title: e for e in parse_seed(UPSTREAM)}
+    implicit = entries["On Implicit Filter Level Sparsity in Convolutional Neural Networks"]
+    assert implicit.url == "https://arxiv.org/abs/1811.12495"
+    assert implicit.extra_urls == (
+        ("Extension1", "https://arxiv.org/abs/1905.04967"),
+        ("Extension2", "https://openreview.net/forum?id=rylVvNS3hE"),
+    )
+    assert implicit.anomalies == ()
+    lottery = entries["The Lottery Ticket Hypothesis: Finding Sparse, Trainable Neural Networks"]
+    assert (lottery.year, lottery.venue, lottery.venue_note, lottery.types) == (2019, "ICLR", "Best", ("W",))
+    assert entries["Joint-DetNAS: Upgrade Your Detector with NAS, Pruning and Dynamic Distillation"].types == ("F", "Other")
+    assert entries["Sparse Flows: Pruning Continuous-depth Models"].types == ("F", "W")
+    assert entries["Bit-Pruning: A Sparse Multiplication-Less Dot-Product"].code == (
+        CodeLink("Code Deleted", "https://github.com/DensoITLab/bitprune", "Code Deleted"),
+    )
+    assert entries["Revisiting Random Channel Pruning for Neural Network Compression"].code == (
+        CodeLink("PyTorch(Author)", "https://github.com/ofsoundof/random_channel_pruning", "(Releasing)"),
+    )
+    thinet = entries["ThiNet: A Filter Level Pruning Method for Deep Neural Network Compression"]
+    assert [c.label for c in thinet.code] == ["Caffe(Author)", "PyTorch(3rd)"]
+    assert entries["Pruning Filters for Efficient ConvNets"].code[0].url.endswith("imagenet/l1-norm-pruning")
+    assert entries["Dual Lottery Ticket Hypothesis"].code[0].status == ""
+    assert entries["Logarithmic Pruning is All You Need"].code == ()
+    notes = Counter(e.venue_note for e in entries.values())
+    assert notes == {"": 263, "Oral": 8, "Spotlight": 5, "Best": 2}
+
+
+def test_title_whitespace_is_normalised():
+    entry = one_row("| [  Spaced\tout   title ](https://arxiv.org/abs/1) | ICLR **(Oral)** | `WF` | - |")
+    assert (entry.title, entry.venue, entry.venue_note, entry.types, entry.anomalies) == (
+        "Spaced out title", "ICLR", "Oral", ("F", "W"), ()
+    )
+
+
+def test_seed_is_parsed_fast():
+    text = load_readme_text(UPSTREAM.read_bytes())
+    parse_readme(text)  # warm up
+    start = time.perf_counter()
+    parse_readme(text)
+    assert time.perf_counter() - start < 0.5  # measured about 40 ms; generous for slow CI
+
+
+# ---------------------------------------------------------------- decoding
+
+
+def test_load_readme_text_handles_bom_and_crlf():
+    data = "\ufeff### 2020\r\n".encode() + HEADER.replace("\n", "\r\n").encode() + (
+        "| [Ünïcode](https://arxiv.org/abs/2001.00001) | CVPR | `F` | - |\r".encode()
+    )
+    text = load_readme_text(data)
+    assert "\r" not in text and not text.startswith("\ufeff")
+    (entry,) = parse_readme(text)
+    assert (entry.line, entry.title) == (4, "Ünïcode")
+
+
+def test_parse_readme_accepts_crlf_text_directly():
+    (entry,) = parse_readme(table("| [T](https://arxiv.org/abs/1) | CVPR | `F` | - |").replace("\n", "\r\n"))
+    assert entry.line == 4
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "the README is empty"),
+        (b"  \n\r\n\t", "the README is empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "the README looks binary: control byte 0x1a at offset 6"),
+        (b"### 2020\n\x00\x01", "the README looks binary: control byte 0x00 at offset 9"),
+        (b"### 2020\n\xff\xfe bad", "the README is not UTF-8 text: invalid byte at offset 9"),
+    ],
+)
+def test_load_readme_text_rejects_bad_bytes(data, message):
+    with pytest.raises(ReadmeError) as caught:
+        load_readme_text(data)
+    assert str(caught.value) == message
+
+
+# ---------------------------------------------------------------- malformed documents
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "the README is empty"),
+        ("\n \n", "the README is empty"),
+        ("a\x00b", "the README looks binary: it contains NUL characters"),
+        ("# Awesome Pruning\n\nNo tables here.\n", "no paper table found: expected '### <year>' headings followed by tables"),
+        (
+            "### Type of Pruning\n| Type | `F` |\n|--|--|\n| Explanation | Filter pruning |\n",
+            "no paper table found: expected '### <year>' headings followed by tables",
+        ),
+        (table(year=2020), "no paper table found: expected '### <year>' headings followed by tables"),
+        (
+            "### 2021\n| Paper | Year |\n|--|--|\n| [T](https://arxiv.org/abs/1) | 2021 |\n",
+            "line 2: the table under '### 2021' has columns 'Paper | Year'; expected 'Title | Venue | Type | Code'",
+        ),
+        (
+            table("| [A](https://arxiv.org/abs/1) | CVPR | `F` | - |")
+            + "\n| [B](https://arxiv.org/abs/2) | CVPR | `F` | - |\n",
+            "line 6: a table row outside any table under '### 2020' (a blank line or a broken row split the table)",
+        ),
+        (
+            "### 2019\n| Title | Venue | Type | Code |\n|--|-x-|--|--|\n| [A](https://arxiv.org/abs/1) | CVPR | `F` | - |\n",
+            "line 2: a table row outside any table under '### 2019' (a blank line or a broken row split the table)",
+        ),
+    ],
+)
+def test_malformed_readme_raises_one_line_error(text, message):
+    with pytest.raises(ReadmeError) as caught:
+        parse_readme(text)
+    assert str(caught.value) == message
+    assert "\n" not in str(caught.value)
+
+
+def test_tables_outside_year_sections_are_ignored():
+    text = (
+        "### Type of Pruning\n| Type | `F` |\n|--|--|\n| Explanation | Filter pruning |\n\n"
+        + table("| [A](https://arxiv.org/abs/1) | CVPR | `F` | - |", year=2020)
+        + "\n## Related Repo\n\n"
+        + HEADER
+        + "| [B](https://arxiv.org/abs/2) | CVPR | `F` | - |\n"
+    )
+    assert [e.title for e in parse_readme(text)] == ["A"]
+
+
+def test_deeper_heading_stays_in_the_year_section():
+    text = table("| [A](https://arxiv.org/abs/1) | CVPR | `F` | - |", year=2020) + "\n#### Orals\n\n" + HEADER
+    text += "| [B](https://arxiv.org/abs/2) | CVPR | `F` | - |\n"
+    assert [(e.year, e.title) for e in parse_readme(text)] == [(2020, "A"), (2020, "B")]
+
+
+# ---------------------------------------------------------------- row anomalies (the row is kept)
+
+
+@pytest.mark.parametrize(
+    ("row", "anomalies"),
+    [
+        ("| [A](https://arxiv.org/abs/1) | CVPR |", [("cell-count", "row has 2 cells; expected 4 (Title | Venue | Type | Code)"),
+                                                   ("bad-type", "bad Type cell: empty Type cell")]),
+        ("| [A](https://arxiv.org/abs/1) | CVPR | `F` | - | extra |",
+         [("cell-count", "row has 5 cells; expected 4 (Title | Venue | Type | Code)")]),
+        ("| Just a title | CVPR | `F` | - |", [("missing-link", "the title cell has no link")]),
+        ("| [](https://arxiv.org/abs/1) | CVPR | `F` | - |", [("empty-title", "the title is empty")]),
+        ("| [A](https://arxiv.org/abs/1) S | CVPR | `F` | - |",
+         [("stray-text", "stray text 'S' in the title cell, outside its links")]),
+        ("| [Pruning Things github](https://arxiv.org/abs/1) | CVPR | `F` | - |",
+         [("stray-word", "the title ends with the stray word 'github'")]),
+        ("| [Net Slim Net Slim](https://arxiv.org/abs/1) | CVPR | `F` | - |",
+         [("duplicated-title", "the title is written twice: 'Net Slim'")]),
+        ("| [A](arxiv.org/abs/1) | CVPR | `F` | - |",
+         [("bad-url", "the paper link 'arxiv.org/abs/1' is not a valid http(s) URL")]),
+        ("| [A](https://arxiv.org/abs/1) | CVPR | `F` | [PT](https://https://github.com/x/y) |",
+         [("bad-code-url", "code link 'PT' has a malformed URL 'https://https://github.com/x/y'")]),
+        ("| [A](https://arxiv.org/abs/1) | CVPR | `F` | [PT](https://github.com/x/y) soon |",
+         [("stray-code-text", "stray text 'soon' in the Code cell")]),
+        ("| [A](https://arxiv.org/abs/1) | CPVR | `F` | - |", [("unknown-venue", "unknown venue 'CPVR'")]),
+        ("| [A](https://arxiv.org/abs/1) | | `F` | - |", [("missing-venue", "the Venue cell is empty")]),
+        ("| [A](https://arxiv.org/abs/1) | CVPR **(Poster)** | `F` | - |",
+         [("unknown-venue-note", "unknown venue note 'Poster'; expected Oral, Spotlight or Best")]),
+        ("| [A](https://arxiv.org/abs/1) | CVPR | `X` | - |",
+         [("bad-type", "bad Type cell: unknown type code 'X' in 'X'")]),
+        ("this line has no pipe at all",
+         [("cell-count", "row has 1 cells; expected 4 (Title | Venue | Type | Code)"),
+          ("missing-link", "the title cell has no link"), ("missing-venue", "the Venue cell is empty"),
+          ("bad-type", "bad Type cell: empty Type cell")]),
+    ],
+)
+def test_row_anomalies(row, anomalies):
+    entry = one_row(row)
+    assert [(a.code, a.message) for a in entry.anomalies] == anomalies
+
+
+def test_clean_row_has_no_anomalies():
+    entry = one_row(
+        "| [A: B](https://arxiv.org/abs/1), [Extension1](https://arxiv.org/abs/2) | NIPS | `Other` "
+        "| [TF(Author)](https://github.com/a/b)(Releasing), [PT(3rd)](https://github.com/c/d) |"
+    )
+    assert entry.anomalies == ()
+    assert entry.code == (CodeLink("TF(Author)", "https://github.com/a/b", "(Releasing)"),
+                          CodeLink("PT(3rd)", "https://github.com/c/d", ""))
+
+
+def test_unsafe_link_schemes_are_not_links():
+    entry = one_row("| [A](javascript:alert(1)) | CVPR | `F` | - |")
+    assert entry.url == ""
+    assert [a.code for a in entry.anomalies] == ["missing-link"]
+
+
+@pytest.mark.parametrize(
+    ("line", "count"),
+    [("| a | b | c | d |", 4), ("a | b | c | d", 4), ("| a \\| b | c |", 2), ("| a |", 1), ("||||", 3), ("", 0)],
+)
+def test_count_cells(line, count):
+    assert count_cells(line) == count
+
+
+@pytest.mark.parametrize(
+    ("title", "half"),
+    [("Fire Together Fire Together", "Fire Together"), ("AbcdAbcd", "Abcd"), ("Abc Abc", ""), ("Pruning Filters", "")],
+)
+def test_doubled_half(title, half):
+    assert doubled_half(title) == half
+
+
+# ---------------------------------------------------------------- hostile and random input
+
+
+HOSTILE = {
+    "deep brackets": "| " + "[" * 50_000 + " | CVPR | `W` | - |",
+    "nested links": "| " + "[a](" * 20_000 + " | CVPR | `W` | - |",
+    "huge cell": "| [" + "a " * 200_000 + "](https://arxiv.org/abs/1) | CVPR | `W` | - |",
+    "emphasis": "| " + "*a " * 50_000 + " | CVPR | `W` | - |",
+    "backticks": "| " + "`" * 50_000 + " | CVPR | `W` | - |",
+    "angle link": "| [a](<" + "<" * 50_000 + ") | CVPR | `W` | - |",
+    "escapes": "| " + "\\" * 100_001 + "| CVPR | `W` | - |",
+    "pipes": "|" * 100_000,
+}
+
+
+@pytest.mark.parametrize("row", HOSTILE.values(), ids=HOSTILE.keys())
+def test_hostile_rows_parse_quickly(row):
+    start = time.perf_counter()
+    (entry,) = parse_readme(table(row))
+    assert time.perf_counter() - start < 3  # linear work; about 0.3 s for the worst here
+    assert entry.line == 4
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.binary(max_size=2000))
+def test_random_bytes_raise_only_readme_error(data):
+    try:
+        parse_readme(load_readme_text(data))
+    except ReadmeError as exc:
+        assert "\n" not in str(exc)
+
+
+PIECES = [*"|[]()*`-:# \n\\<>!WFSO2019ab", "### 2020\n", HEADER, "[t](https://arxiv.org/abs/1)", "**(Oral)**"]
+markdownish = st.lists(st.sampled_from(PIECES), max_size=200).map("".join)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(st.text(max_size=1000), markdownish))
+def test_random_text_raises_only_readme_error(text):
+    try:
+        entries = parse_readme(text)
+    except ReadmeError as exc:
+        assert "\n" not in str(exc)
+    else:
+        lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        assert all(1 <= e.line <= len(lines) for e in entries)
