@@ -113,14 +113,14 @@ def parse_readme(text: str) -> list[Entry]:
     text = normalise_newlines(text.lstrip("\ufeff"))
     lines = text.split("\n")
     entries: list[Entry] = []
-    for year, table in _year_sections(_MD.parse(text), lines):
+    for year, table in _year_sections(_MD.parse(text)):
         entries.extend(_parse_table(year, table, lines))
     if not entries:
         raise ReadmeError("no paper table found: expected '### <year>' headings followed by tables")
     return entries
 
 
-def _year_sections(tokens: list[Token], lines: list[str]):
+def _year_sections(tokens: list[Token]):
     """Yield (year, tokens of one table) for each table inside a year section.
 
     A year section runs from a heading whose text is a year to the next heading of the same or
@@ -142,7 +142,7 @@ def _year_sections(tokens: list[Token], lines: list[str]):
                 yield year, tokens[i:end]
             i = end
         elif token.type == "paragraph_open" and year is not None:
-            _reject_stray_rows(year, tokens[i + 1], lines)
+            _reject_stray_rows(year, tokens[i + 1])
         i += 1
 
 
@@ -153,7 +153,7 @@ def _closing(tokens: list[Token], start: int, close_type: str) -> int:
     return len(tokens) - 1
 
 
-def _reject_stray_rows(year: int, inline: Token, lines: list[str]) -> None:
+def _reject_stray_rows(year: int, inline: Token) -> None:
     """Table-shaped lines that markdown reads as a paragraph mean the table was split."""
     first = inline.map[0] if inline.map else 0
     for offset, line in enumerate(inline.content.split("\n")):
@@ -261,9 +261,7 @@ def _segments(markdown: str) -> list[_Segment]:
             href, parts = None, []
         elif child.type in ("softbreak", "hardbreak"):
             parts.append(" ")
-        elif child.type == "image":
-            parts.append(child.content)
-        else:
+        else:  # text, code spans, inline HTML, an image's alt text; emphasis marks add ""
             parts.append(child.content)
     segments.append(_Segment("".join(parts), href))
     return [s for s in segments if s.href is not None or s.text]

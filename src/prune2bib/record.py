@@ -64,6 +64,7 @@ class Record:
     url: str = ""
     arxiv_id: str = ""  # eprint, with version suffix when the list gives one
     arxiv_class: str = ""  # primary category, e.g. 'cs.CV'
+    journal_ref: str = ""  # arXiv's author-supplied journal reference, as given (may be wrong or partial)
     openreview_id: str = ""
     venue_note: str = ""  # 'Oral', 'Spotlight', 'Best' from the list
     types: tuple[str, ...] = ()  # the list's taxonomy codes, in taxonomy order

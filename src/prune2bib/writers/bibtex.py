@@ -22,6 +22,7 @@ from bibtexparser.middlewares import AddEnclosingMiddleware
 from bibtexparser.model import Entry, ExplicitComment, Field
 from bibtexparser.writer import BibtexFormat
 
+from ..taxonomy import TYPE_ORDER
 from ..record import ARTICLE_JOURNAL, PAPER_CONFERENCE, PREPRINT, Person, Record
 from .common import MONTH_MACROS, arxiv_base, code_note, month_of, page_range, tag_names, venue_name
 from .grouping import Group
@@ -49,6 +50,7 @@ def _write(library: Library) -> str:
     fmt.indent = "  "
     fmt.value_column = "auto"
     fmt.trailing_comma = True
+    fmt.block_separator = "\n"
     enclose = AddEnclosingMiddleware(
         reuse_previous_enclosing=False, enclose_integers=False, default_enclosing="{", allow_inplace_modification=True
     )
@@ -82,12 +84,15 @@ def _typed_fields(record: Record, options) -> tuple[str, list[tuple[str, str]]]:
         ("month", MONTH_MACROS[month_of(record) - 1] if month_of(record) else ""),
         ("volume", escape_text(record.volume, ascii)),
         ("pages", format_pages(record.page, ascii)),
-        ("publisher", escape_text(record.publisher, ascii)),
+        # biblatex's @article has no publisher field (biber flags it); the journal names it.
+        ("publisher", escape_text(record.publisher, ascii) if entry_type != "article" else ""),
         ("doi", safe_url(record.doi)),
         ("url", safe_url(record.url)),
         *_eprint_fields(record),
         ("keywords", escape_text(", ".join(tag_names(record, options.type_names)), ascii)),
         ("note", _note(record, ascii)),
+        # Without an author, plain.bst sorts and labels by `key`: give it the title.
+        ("key", escape_text(record.title, ascii) if not format_authors(record.authors) else ""),
     ]
     return entry_type, head + middle + tail
 
@@ -154,8 +159,10 @@ def jabref_groups_comments(groups: Sequence[Group], options) -> list[str]:
     on ';'). Each group lists every record tagged with that type, so a WF paper is in both.
     """
     records = [r for g in groups for r in g.records]
+    present = {code for r in records for code in r.types}
+    codes = [c for c in TYPE_ORDER if c in present] + sorted(present - set(TYPE_ORDER))
     lines = ["0 AllEntriesGroup:;"]
-    for code in options.selected_types:
+    for code in codes:
         keys = sorted(r.id for r in records if code in r.types)
         if not keys:
             continue

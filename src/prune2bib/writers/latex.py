@@ -54,6 +54,7 @@ _ENCODER = UnicodeToLatexEncoder(
     non_ascii_only=True,
     replacement_latex_protection="braces-all",  # {\'e}: the form BibTeX treats as one letter
     unknown_char_policy="keep",  # e.g. CJK: no LaTeX spelling exists; keep the character
+    unknown_char_warning=False,
 )
 
 # Names that keep their capital in running text: a style's sentence case must not lower them.
@@ -78,7 +79,13 @@ def escape_text(text: str, ascii: bool = False) -> str:
 
 def _escape_raw(text: str, ascii: bool) -> str:
     escaped = _SPECIALS.sub(lambda m: ESCAPES[m.group()], text)
+    escaped = _LIGATURE.sub(r"\g<0>{}", escaped)
     return _encode_unicode(escaped, ascii)
+
+
+# TeX fonts turn these pairs into other glyphs (-- en dash, `` and '' curly quotes, !` and ?`
+# inverted marks, ,, low quotes); an empty group between the two keeps the text as written.
+_LIGATURE = re.compile(r"-(?=-)|`(?=`)|'(?=')|[!?](?=`)|,(?=,)")
 
 
 def _encode_unicode(text: str, ascii: bool) -> str:

@@ -1,0 +1,365 @@
+"""HTTP etiquette for every source: the only module that knows how to be polite to a service.
+
+Stage: resolve (network). Every request of every resolver goes through one `Http` object:
+
+- a User-Agent naming this tool, its version and a contact address (`--mailto` /
+  `PRUNE2BIB_MAILTO`); without one we warn once and land in Crossref's public pool
+  (https://api.crossref.org/swagger-ui/index.html#/ "Etiquette");
+- a timeout on every request;
+- a minimum interval per *service* (arXiv: one request per 3 s on one connection,
+  https://info.arxiv.org/help/api/tou.html; Crossref: adapted from its `x-rate-limit-limit` /
+  `x-rate-limit-interval` headers; DBLP and OpenReview: conservative);
+- retries with exponential backoff and jitter on timeouts, connection errors, 429 and 5xx,
+  honouring `Retry-After` (seconds or an HTTP date, RFC 9110 §10.2.3), within a bounded total
+  wait per request; a service that keeps failing is then left alone for the rest of the run.
+
+The `arxiv` client (requests) gets an `EtiquetteSession`; `habanero` calls the module-level
+`httpx2.get` with no session or transport hook, so `Http.crossref()` routes habanero's httpx2
+calls through `Http.call` for the duration of a `with` block. Base URLs come from the
+environment (`PRUNE2BIB_<SERVICE>_URL`) so a mirror or a local simulator can stand in.
+Clock, sleep and jitter are injectable so tests run on a fake clock.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import email.utils
+import importlib.metadata
+import os
+import random
+import sys
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterator
+
+import httpx2
+import requests
+from requests.adapters import HTTPAdapter
+
+from prune2bib import __version__
+from prune2bib.errors import NetworkError
+
+
+def _project_url() -> str:
+    """The tool's home page from its package metadata ([project.urls] Homepage in pyproject)."""
+    try:
+        meta = importlib.metadata.metadata("prune2bib")
+    except importlib.metadata.PackageNotFoundError:
+        meta = None
+    for entry in (meta.get_all("Project-URL") or []) if meta else []:
+        label, _, url = entry.partition(",")
+        if label.strip().lower() in ("homepage", "home", "source", "repository"):
+            return url.strip()
+    # Until the project has a home page of its own, point operators at the list it serves.
+    return (meta.get("Home-page") if meta else None) or "https://github.com/he-y/Awesome-Pruning"
+
+
+PROJECT_URL = _project_url()
+MAILTO_ENV = "PRUNE2BIB_MAILTO"
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+RETRYABLE_ERRORS = (
+    requests.exceptions.ConnectionError,
+    requests.exceptions.Timeout,
+    requests.exceptions.ChunkedEncodingError,
+    httpx2.TransportError,
+)
+
+
+@dataclass(frozen=True)
+class Service:
+    name: str
+    env: str  # environment variable overriding the base URL
+    default_url: str
+    min_interval: float  # seconds between the starts of two requests
+    floor_interval: float = 0.0  # what adaptive rate-limit headers may lower it to, at most
+
+
+SERVICES = {
+    s.name: s
+    for s in (
+        # arXiv's terms of use: "no more than one request every three seconds", one connection.
+        Service("arxiv", "PRUNE2BIB_ARXIV_URL", "https://export.arxiv.org", 3.0, 3.0),
+        # Crossref's public pool allows 5 requests/s (x-rate-limit headers say so and may change).
+        Service("crossref", "PRUNE2BIB_CROSSREF_URL", "https://api.crossref.org", 0.2, 0.02),
+        Service("openreview", "PRUNE2BIB_OPENREVIEW_URL", "https://api.openreview.net", 1.0, 1.0),
+        Service("openreview2", "PRUNE2BIB_OPENREVIEW2_URL", "https://api2.openreview.net", 1.0, 1.0),
+        # DBLP publishes no limit but answers bursts with 429 pages: stay well under.
+        Service("dblp", "PRUNE2BIB_DBLP_URL", "https://dblp.org", 2.0, 2.0),
+    )
+}
+
+
+def base_url(service: str) -> str:
+    """The service's base URL without trailing slash; `PRUNE2BIB_<SERVICE>_URL` overrides it."""
+    known = SERVICES[service]
+    return (os.environ.get(known.env) or known.default_url).rstrip("/")
+
+
+def user_agent(mailto: str) -> str:
+    contact = f"{PROJECT_URL}; mailto:{mailto}" if mailto else PROJECT_URL
+    return f"prune2bib/{__version__} ({contact})"
+
+
+class ServiceError(NetworkError):
+    """A service answered with an error status that retrying will not fix (e.g. 400)."""
+
+    def __init__(self, service: str, status: int, url: str, detail: str = ""):
+        self.service, self.status, self.url = service, status, url
+        super().__init__(f"{service} answered HTTP {status} for {url}" + (f": {detail}" if detail else ""))
+
+
+class NotFound(ServiceError):
+    """HTTP 404: the service does not know the thing asked for. Resolvers turn it into a result."""
+
+
+@dataclass
+class RetryPolicy:
+    attempts: int = 4  # tries per request, the first included
+    backoff_base: float = 1.0  # seconds before the first retry; doubles each time
+    backoff_cap: float = 30.0
+    max_total_wait: float = 90.0  # seconds a request may spend waiting to be retried, in all
+    timeout: float = 30.0  # per request (connect and read)
+    failures_to_give_up: int = 2  # consecutive failed requests before a service is left alone
+
+
+@dataclass
+class _ServiceState:
+    interval: float
+    floor: float
+    last_start: float | None = None
+    consecutive_failures: int = 0
+    sent: int = 0
+
+
+@dataclass
+class Http:
+    """One per run: the etiquette shared by every request of every resolver."""
+
+    mailto: str = ""
+    policy: RetryPolicy = field(default_factory=RetryPolicy)
+    clock: Callable[[], float] = time.monotonic
+    sleep: Callable[[float], None] = time.sleep
+    jitter: Callable[[], float] = random.random  # in [0, 1)
+    warn: Callable[[str], None] = lambda msg: print(f"prune2bib: {msg}", file=sys.stderr)
+
+    def __post_init__(self):
+        self.mailto = self.mailto or os.environ.get(MAILTO_ENV, "")
+        self._states = {name: _ServiceState(s.min_interval, s.floor_interval) for name, s in SERVICES.items()}
+        self._warned = False
+        self._sessions: dict[str, EtiquetteSession] = {}
+        self._httpx2_client: httpx2.Client | None = None
+
+    @property
+    def user_agent(self) -> str:
+        return user_agent(self.mailto)
+
+    def sent(self, service: str | None = None) -> int:
+        """Requests sent so far (every attempt counts), to one service or to all."""
+        if service is not None:
+            return self._states[service].sent
+        return sum(s.sent for s in self._states.values())
+
+    def interval(self, service: str) -> float:
+        return self._states[service].interval
+
+    # ------------------------------------------------------------------ the policy
+
+    def call(self, service: str, send: Callable[[], Any]) -> Any:
+        """Run `send()` (one HTTP request returning a requests/httpx2 response) politely.
+
+        Returns the first response whose status is not retryable (the caller decides what a
+        400 or 404 means). Raises `NetworkError` once the retry budget is spent, and at once for
+        a service that already failed `failures_to_give_up` requests in a row.
+        """
+        state = self._states[service]
+        if state.consecutive_failures >= self.policy.failures_to_give_up:
+            raise NetworkError(f"{service} is unreachable (gave up after repeated failures); not asked again this run")
+        self._warn_without_mailto()
+        waited = 0.0
+        for attempt in range(1, self.policy.attempts + 1):
+            self._wait_for_slot(state)
+            try:
+                response = send()
+            except RETRYABLE_ERRORS as err:
+                problem, delay = _describe(err), self._backoff(attempt)
+            else:
+                self._adapt(state, response.headers)
+                if response.status_code not in RETRY_STATUSES:
+                    state.consecutive_failures = 0
+                    return response
+                problem = f"HTTP {response.status_code}"
+                delay = _retry_after(response.headers)
+                if delay is None:
+                    delay = self._backoff(attempt)
+            if attempt == self.policy.attempts or waited + delay > self.policy.max_total_wait:
+                break
+            self.sleep(delay)
+            waited += delay
+        state.consecutive_failures += 1
+        raise NetworkError(f"{service}: {problem} after {attempt} attempt(s) and {waited:g} s of waiting")
+
+    def _wait_for_slot(self, state: _ServiceState) -> None:
+        now = self.clock()
+        if state.last_start is not None and now < state.last_start + state.interval:
+            self.sleep(state.last_start + state.interval - now)
+        state.last_start = self.clock()
+        state.sent += 1
+
+    def _backoff(self, attempt: int) -> float:
+        # Exponential, capped, with up to +50 % jitter so that clients do not retry in step.
+        base = min(self.policy.backoff_cap, self.policy.backoff_base * 2 ** (attempt - 1))
+        return base * (1 + 0.5 * self.jitter())
+
+    def _adapt(self, state: _ServiceState, headers) -> None:
+        # Crossref: "x-rate-limit-limit: 5" and "x-rate-limit-interval: 1s" -> 0.2 s apart.
+        limit, window = headers.get("x-rate-limit-limit"), headers.get("x-rate-limit-interval")
+        if not limit or not window:
+            return
+        try:
+            seconds = float(window.strip().rstrip("s"))
+            per_request = seconds / int(limit)
+        except (ValueError, ZeroDivisionError):
+            return
+        state.interval = max(state.floor, per_request)
+
+    def _warn_without_mailto(self) -> None:
+        if not self.mailto and not self._warned:
+            self._warned = True
+            self.warn(
+                f"no contact address (--mailto or {MAILTO_ENV}); services will treat us as anonymous "
+                "(Crossref's public pool, lower limits)"
+            )
+
+    # ------------------------------------------------------------------ clients
+
+    def session(self, service: str) -> "EtiquetteSession":
+        """A requests session whose every request follows this policy (one per service)."""
+        if service not in self._sessions:
+            self._sessions[service] = EtiquetteSession(self, service)
+        return self._sessions[service]
+
+    def get(self, service: str, path: str, params: dict | None = None) -> requests.Response:
+        """GET base_url(service) + path; raises NotFound (404) or ServiceError (other 4xx)."""
+        url = base_url(service) + path
+        response = self.session(service).get(url, params=params)
+        if response.status_code == 404:
+            raise NotFound(service, 404, response.url)
+        if response.status_code >= 400:
+            raise ServiceError(service, response.status_code, response.url, response.text[:200].strip())
+        return response
+
+    def get_json(self, service: str, path: str, params: dict | None = None) -> Any:
+        response = self.get(service, path, params)
+        try:
+            return response.json()
+        except ValueError as err:
+            raise ServiceError(service, response.status_code, response.url, "body is not JSON") from err
+
+    def get_text(self, service: str, path: str, params: dict | None = None) -> str:
+        return self.get(service, path, params).text
+
+    @contextlib.contextmanager
+    def crossref(self) -> Iterator[Any]:
+        """A `habanero.Crossref` whose HTTP calls follow this policy, for the `with` block.
+
+        habanero calls `httpx2.get` at module level (habanero.request and
+        habanero.request_class), with no session to hand over; for the block's duration both
+        modules see a stand-in for httpx2 whose `get` goes through `call`. Resolution is
+        sequential, so swapping and restoring the module attribute is safe here.
+        """
+        import habanero
+        import habanero.request as by_ids
+        import habanero.request_class as by_query
+
+        shim = _Httpx2ThroughHttp(self, "crossref")
+        saved = by_ids.httpx2, by_query.httpx2
+        by_ids.httpx2 = by_query.httpx2 = shim
+        try:
+            yield habanero.Crossref(
+                base_url=base_url("crossref"), mailto=self.mailto or None, timeout=self.policy.timeout
+            )
+        finally:
+            by_ids.httpx2, by_query.httpx2 = saved
+
+    def httpx2_client(self) -> httpx2.Client:
+        if self._httpx2_client is None:
+            self._httpx2_client = httpx2.Client(timeout=self.policy.timeout)
+        return self._httpx2_client
+
+    def close(self) -> None:
+        for session in self._sessions.values():
+            session.close()
+        self._sessions.clear()
+        if self._httpx2_client is not None:
+            self._httpx2_client.close()
+            self._httpx2_client = None
+
+
+class EtiquetteSession(requests.Session):
+    """A requests session for one service: our User-Agent, a timeout, one connection, `Http.call`.
+
+    Callers such as `arxiv.Client` pass their own User-Agent per request and no timeout; both
+    are overridden here, so whoever holds the session cannot bypass the policy.
+    """
+
+    def __init__(self, http: Http, service: str):
+        super().__init__()
+        self._http, self._service = http, service
+        one_connection = HTTPAdapter(pool_connections=1, pool_maxsize=1, max_retries=0)
+        self.mount("https://", one_connection)
+        self.mount("http://", one_connection)
+
+    def request(self, method, url, **kwargs):
+        headers = dict(kwargs.pop("headers", None) or {})
+        headers = {k: v for k, v in headers.items() if k.lower() != "user-agent"}
+        headers["User-Agent"] = self._http.user_agent
+        kwargs["timeout"] = kwargs.get("timeout") or self._http.policy.timeout
+        send = lambda: requests.Session.request(self, method, url, headers=headers, **kwargs)  # noqa: E731
+        return self._http.call(self._service, send)
+
+
+class _Httpx2ThroughHttp:
+    """Looks like the httpx2 module to habanero; only `get` differs (see `Http.crossref`)."""
+
+    def __init__(self, http: Http, service: str):
+        self._http, self._service = http, service
+
+    def __getattr__(self, name: str):
+        return getattr(httpx2, name)  # exception classes habanero catches, __version__, ...
+
+    def get(self, url, *, params=None, headers=None, **_ignored):
+        ua = self._http.user_agent
+        headers = {k: v for k, v in (headers or {}).items() if k.lower() not in ("user-agent", "x-user-agent")}
+        headers.update({"User-Agent": ua, "X-USER-AGENT": ua})
+        client = self._http.httpx2_client()
+        return self._http.call(self._service, lambda: client.get(url, params=params, headers=headers))
+
+
+def _describe(err: Exception) -> str:
+    if isinstance(err, (requests.exceptions.Timeout, httpx2.TimeoutException)):
+        return "timed out"
+    return f"connection failed ({type(err).__name__})"
+
+
+def _retry_after(headers) -> float | None:
+    """Seconds asked for by `Retry-After`: delay-seconds, or an HTTP date (relative to `Date`)."""
+    value = (headers.get("retry-after") or "").strip()
+    if not value:
+        return None
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    # Relative to the server's own clock when it sends one, so skew between clocks does not count.
+    now_header = headers.get("date")
+    try:
+        now = email.utils.parsedate_to_datetime(now_header) if now_header else None
+    except (TypeError, ValueError):
+        now = None
+    if now is None:
+        from datetime import datetime, timezone
+
+        now = datetime.now(timezone.utc)
+    return max(0.0, (when - now).total_seconds())

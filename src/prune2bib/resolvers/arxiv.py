@@ -1,0 +1,139 @@
+"""arXiv adapter: arXiv IDs -> preprint `Record`s, through the `arxiv` package (v2+).
+
+Stage: resolve. API: https://info.arxiv.org/help/api/user-manual.html; client:
+https://github.com/lukasschwab/arxiv.py. What the API does that we guard against:
+
+- one malformed ID makes arXiv answer HTTP 400 for the whole batch: IDs are validated first
+  (https://info.arxiv.org/help/arxiv_identifier.html) and a bad one is reported alone;
+- `id_list` answers in any order: results are indexed by ID, never by position;
+- the client's default page size can silently truncate a batch: page size = batch size (≤ 100);
+- an ID sometimes comes back missing from a full batch: it is asked for once more, alone.
+
+The client's own delay and retries are turned off; its session is `Http`'s, which spaces
+requests 3 s apart on one connection, retries, and sets our User-Agent and a timeout.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Iterable, Iterator
+
+import arxiv
+
+from prune2bib.errors import NetworkError
+from prune2bib.http import Http, base_url
+from prune2bib.record import PREPRINT, Record
+from prune2bib.resolvers import FOUND, Lookup
+from prune2bib.resolvers.names import split_name
+
+SOURCE = "arxiv"
+MAX_BATCH = 100
+_NEW_STYLE = r"\d{4}\.\d{4,5}"  # 0704.0001 … 1412.9999, then 1501.00001 on
+_OLD_STYLE = r"[a-z]+(?:-[a-z]+)*(?:\.[A-Z]{2})?/\d{7}"  # hep-th/9901001, math.GT/0309136
+ARXIV_ID = re.compile(rf"^(?:{_NEW_STYLE}|{_OLD_STYLE})(?:v[1-9]\d*)?$")
+_VERSION = re.compile(r"v\d+$")
+
+# The client logs a warning for every entry it cannot parse (arXiv's error entries); we report
+# those IDs ourselves, so keep its log off the user's terminal unless logging is configured.
+logging.getLogger("arxiv").addHandler(logging.NullHandler())
+
+
+def is_valid_id(arxiv_id: str) -> bool:
+    return bool(ARXIV_ID.match(arxiv_id))
+
+
+def unversioned(arxiv_id: str) -> str:
+    return _VERSION.sub("", arxiv_id)
+
+
+def resolve_ids(ids: Iterable[str], http: Http, *, batch_size: int = MAX_BATCH) -> Iterator[tuple[str, Lookup]]:
+    """(id, Lookup) for every distinct asked ID, batch by batch, as results arrive.
+
+    IDs keep the version they were asked with ('1608.08710v2' is that version's record;
+    '1608.08710' is the latest).
+    """
+    batch_size = max(1, min(batch_size, MAX_BATCH))
+    asked = sorted(set(ids))
+    for bad in (i for i in asked if not is_valid_id(i)):
+        yield bad, Lookup.not_found(f"malformed arXiv id {bad!r} (not asked)")
+    valid = [i for i in asked if is_valid_id(i)]
+    for start in range(0, len(valid), batch_size):
+        batch = valid[start : start + batch_size]
+        for arxiv_id, lookup in fetch_batch(batch, http).items():
+            if lookup.status != FOUND and len(batch) > 1:
+                lookup = _retry_alone(arxiv_id, lookup, http)
+            yield arxiv_id, lookup
+
+
+def _retry_alone(arxiv_id: str, first: Lookup, http: Http) -> Lookup:
+    again = fetch_batch([arxiv_id], http)[arxiv_id]
+    return Lookup(again.status, again.record, again.reason, first.requests + again.requests)
+
+
+def fetch_batch(batch: list[str], http: Http) -> dict[str, Lookup]:
+    """One request for up to 100 valid IDs; the request count is charged to the batch's first ID."""
+    before = http.sent(SOURCE)
+    results, failure = _query(batch, http)
+    spent = http.sent(SOURCE) - before
+    by_id = _index(results)
+    lookups = {}
+    for n, arxiv_id in enumerate(batch):
+        charge = spent if n == 0 else 0
+        result = by_id.get(arxiv_id) or (None if _VERSION.search(arxiv_id) else by_id.get(unversioned(arxiv_id)))
+        if result is not None:
+            lookups[arxiv_id] = Lookup.found(to_record(result, arxiv_id), charge)
+        elif failure:
+            lookups[arxiv_id] = Lookup.failed(failure, charge)
+        else:
+            lookups[arxiv_id] = Lookup.not_found("not found on arXiv", charge)
+    return lookups
+
+
+def _query(batch: list[str], http: Http) -> tuple[list[arxiv.Result], str]:
+    """The results arXiv sent, and why it failed ('' if it did not). Results that arrived before a
+    failure (say, on a spurious second page) are kept: the IDs still missing get asked alone."""
+    results: list[arxiv.Result] = []
+    search = arxiv.Search(id_list=batch, max_results=len(batch))
+    try:
+        for result in _client(http, len(batch)).results(search):
+            results.append(result)
+    except arxiv.HTTPError as err:
+        return results, f"arXiv answered HTTP {err.status}"
+    except (NetworkError, arxiv.ArxivError) as err:
+        return results, str(err)
+    return results, ""
+
+
+def _client(http: Http, page_size: int) -> arxiv.Client:
+    # delay and retries off: Http already spaces and retries every request of this session.
+    client = arxiv.Client(page_size=page_size, delay_seconds=0, num_retries=0)
+    client.query_url_format = base_url(SOURCE) + "/api/query?{}"
+    client._session = http.session(SOURCE)  # documented attribute of arxiv.Client, no public setter
+    return client
+
+
+def _index(results: list[arxiv.Result]) -> dict[str, arxiv.Result]:
+    """Results by versioned ID and by bare ID (the bare one maps to the version arXiv sent)."""
+    index: dict[str, arxiv.Result] = {}
+    for result in results:
+        short = result.get_short_id()
+        index[short] = result
+        index.setdefault(unversioned(short), result)
+    return index
+
+
+def to_record(result: arxiv.Result, asked_id: str) -> Record:
+    published = result.published  # the first version's date, whichever version was asked for
+    return Record(
+        type=PREPRINT,
+        title=" ".join(result.title.split()),
+        authors=tuple(split_name(a.name) for a in result.authors),
+        issued=(published.year, published.month, published.day),
+        publisher="arXiv",
+        doi=(result.doi or "").strip(),
+        url=f"https://arxiv.org/abs/{asked_id}",
+        arxiv_id=asked_id,
+        arxiv_class=result.primary_category or "",
+        journal_ref=" ".join((result.journal_ref or "").split()),
+    )

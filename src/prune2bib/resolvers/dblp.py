@@ -1,0 +1,261 @@
+"""DBLP resolver: a venue-year's proceedings listing, local title matching, title search.
+
+Stage: resolution (issue 4). The pipeline lists each venue-year once with
+`list_proceedings` (cached for good under `listing_key`), matches every row of that
+venue-year locally with `match_in_listing`, and only for rows not found there asks
+`search_title`. HTTP goes through an injected `fetch(url, params)` so this module has no
+transport of its own; the shared HTTP layer applies the interval `MIN_INTERVAL_S`.
+
+Wire format (https://dblp.org/faq/How+to+use+the+dblp+search+API.html):
+`GET /search/publ/api?q=...&format=json&h=<=1000&f=<offset>` answers
+`{"result": {"hits": {"@total": "N", "@sent": "n", "@first": "f", "hit": [{"info": {...}}]}}}`.
+Quirks handled here: a single author comes as an object instead of a list; `ee` and `venue`
+are a string or a list; titles end with a period; arXiv copies are venue `CoRR`; author
+names may carry a homonym number ("Yang He 0002"); a volume's listing includes its
+front-matter record (type "Editorship") whose title is the proceedings title. When rate
+limited DBLP answers 429 with an HTML page, not JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import unicodedata
+from typing import Any, Callable, Iterable
+
+from rapidfuzz import fuzz
+
+from prune2bib import venues_dblp
+from prune2bib.errors import NetworkError
+from prune2bib.record import ARTICLE_JOURNAL, PAPER_CONFERENCE, Record
+from prune2bib.resolvers.names import split_name
+
+FetchJSON = Callable[[str, dict], Any]  # (url, query params) -> decoded JSON (or raw text)
+
+DEFAULT_BASE_URL = "https://dblp.org"
+PAGE_SIZE = 1000  # the API's maximum `h`
+MAX_PAGES = 20  # a proceedings volume has at most a few thousand papers; stop a runaway loop
+SEARCH_HITS = 30
+# DBLP publishes no limit but answers bursts with 429 and a long Retry-After; one request
+# every 3 s keeps a whole run (a few dozen listings) well under it.
+MIN_INTERVAL_S = 3.0
+MATCH_MIN_RATIO = 97.0  # rapidfuzz ratio (0-100) for "near-identical" normalised titles
+
+RECORD_TYPES = {
+    "Conference and Workshop Papers": PAPER_CONFERENCE,
+    "Journal Articles": ARTICLE_JOURNAL,
+}
+PROCEEDINGS_TYPE = "Editorship"
+# DBLP tells homonyms apart with a 4-digit number after the name ("Yang He 0002",
+# https://dblp.org/faq/How+does+dblp+handle+homonyms+and+synonyms.html); not part of the name.
+_HOMONYM_NUMBER = re.compile(r"\s+\d{4}$")
+PREPRINT_VENUE = "CoRR"
+
+
+def base_url() -> str:
+    """Read at call time so tests and users can point at another server."""
+    return os.environ.get("PRUNE2BIB_DBLP_URL", DEFAULT_BASE_URL).rstrip("/")
+
+
+def listing_key(venue: str, year: int) -> str:
+    """Stable cache key of a venue-year listing; changes only if the toc keys change."""
+    keys = venues_dblp.toc_keys(venue, year)
+    return "dblp:toc:" + ",".join(keys) if keys else f"dblp:toc:unknown:{venue.strip().lower()}{year}"
+
+
+# --- fetching ---------------------------------------------------------------------------
+
+
+def _search(query: str, fetch: FetchJSON, hits: int, first: int) -> dict:
+    params = {"q": query, "format": "json", "h": hits, "f": first}
+    return _hits_of(_as_json(fetch(f"{base_url()}/search/publ/api", params)))
+
+
+def _as_json(body: Any) -> Any:
+    """Accept decoded JSON or raw text; an HTML body (DBLP's 429 page) is a NetworkError."""
+    if isinstance(body, bytes):
+        body = body.decode("utf-8", "replace")
+    if not isinstance(body, str):
+        return body
+    try:
+        return json.loads(body)
+    except ValueError:
+        raise NetworkError(_non_json_message(body)) from None
+
+
+def _non_json_message(body: str) -> str:
+    text = body.lower()
+    if "429" in text or "too many requests" in text or "rate limit" in text:
+        return (
+            "DBLP rate limit: it answered with its HTML 'Too Many Requests' (429) page; "
+            f"wait a few minutes (keep at least {MIN_INTERVAL_S:g} s between requests)"
+        )
+    kind = "an HTML page" if "<html" in text or "<!doctype" in text else "a non-JSON body"
+    return f"DBLP answered with {kind} instead of JSON search results"
+
+
+def _hits_of(payload: Any) -> dict:
+    try:
+        hits = payload["result"]["hits"]
+    except (KeyError, TypeError):
+        raise NetworkError("DBLP answered JSON without result.hits; not a search API response") from None
+    if not isinstance(hits, dict):
+        raise NetworkError("DBLP answered a malformed result.hits")
+    return hits
+
+
+def _hit_list(hits: dict) -> list[dict]:
+    page = hits.get("hit", [])
+    return [page] if isinstance(page, dict) else list(page)
+
+
+def _all_hits(query: str, fetch: FetchJSON) -> list[dict]:
+    """Every hit of a query, paging by what DBLP actually sent (it may send fewer than h)."""
+    collected: list[dict] = []
+    for _ in range(MAX_PAGES):
+        hits = _search(query, fetch, PAGE_SIZE, len(collected))
+        page = _hit_list(hits)
+        collected.extend(page)
+        if not page or len(collected) >= int(hits.get("@total", 0)):
+            return collected
+    raise NetworkError(f"DBLP listing {query!r} did not end after {MAX_PAGES} pages")
+
+
+# --- mapping a hit's `info` to a Record -----------------------------------------------
+
+
+def _as_list(value: Any) -> list:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list) else [value]
+
+
+def _authors(info: dict):
+    raw = (info.get("authors") or {}).get("author")
+    names = [a.get("text", "") if isinstance(a, dict) else str(a) for a in _as_list(raw)]
+    return tuple(split_name(_HOMONYM_NUMBER.sub("", n.strip())) for n in names if n.strip())
+
+
+def _venue_short(info: dict) -> str:
+    """First venue, without the part number DBLP adds to split proceedings: 'ECCV (3)' -> 'ECCV'."""
+    venues = [v for v in _as_list(info.get("venue")) if isinstance(v, str)]
+    return re.sub(r"\s*\(\d+\)$", "", venues[0]).strip() if venues else ""
+
+
+def _landing_url(info: dict) -> str:
+    """The publisher's page; the doi.org link only when there is nothing else (DOI has its field)."""
+    links = [e for e in _as_list(info.get("ee")) if isinstance(e, str)]
+    landing = [e for e in links if "doi.org/" not in e]
+    return (landing or links or [""])[0]
+
+
+def clean_title(title: str) -> str:
+    """DBLP ends every title with a period; drop that one (keep '?', '!' and 'et al.')."""
+    title = " ".join(title.split())
+    return title[:-1] if title.endswith(".") and not title.endswith("..") else title
+
+
+def is_preprint(info: dict) -> bool:
+    return PREPRINT_VENUE in _as_list(info.get("venue")) or str(info.get("key", "")).startswith("journals/corr/")
+
+
+def record_from_info(info: dict, proceedings_title: str = "") -> Record | None:
+    """A hit's `info` as a Record; None for CoRR copies, front matter and other types."""
+    kind = RECORD_TYPES.get(info.get("type", ""))
+    if kind is None or is_preprint(info):
+        return None
+    year = int(info["year"]) if str(info.get("year", "")).isdigit() else None
+    short = _venue_short(info)
+    container = proceedings_title or (venues_dblp.long_booktitle(short, year) if year else "") or short
+    return Record(
+        type=kind,
+        title=clean_title(info.get("title", "")),
+        authors=_authors(info),
+        issued=(year,) if year else (),
+        container_title=container,
+        container_title_short=short,
+        event_title=f"{short} {year}" if kind == PAPER_CONFERENCE and short and year else "",
+        volume=str(info.get("volume", "")) if kind == ARTICLE_JOURNAL else "",
+        issue=str(info.get("number", "")) if kind == ARTICLE_JOURNAL else "",
+        page=str(info.get("pages", "")).replace("--", "-"),
+        doi=str(info.get("doi", "")),
+        url=_landing_url(info),
+    )
+
+
+def _proceedings_title(infos: Iterable[dict]) -> str:
+    for info in infos:
+        if info.get("type") == PROCEEDINGS_TYPE and info.get("title"):
+            return clean_title(info["title"])
+    return ""
+
+
+def records_from_hits(hits: list[dict]) -> list[Record]:
+    """Map one volume's hits; its Editorship record (if listed) names the proceedings."""
+    infos = [h.get("info", {}) for h in hits]
+    title = _proceedings_title(infos)
+    return [r for r in (record_from_info(i, title) for i in infos) if r is not None]
+
+
+# --- public operations ----------------------------------------------------------------
+
+
+def list_proceedings(venue: str, year: int, fetch: FetchJSON) -> list[Record]:
+    """Every paper of a venue-year, all pages of all volumes; [] for a venue-year DBLP has no key for."""
+    records: list[Record] = []
+    for key in venues_dblp.toc_keys(venue, year):
+        records.extend(records_from_hits(_all_hits(f"toc:{key}:", fetch)))
+    return records
+
+
+def normalise_title(title: str) -> str:
+    """Case-, accent-, punctuation- and spacing-blind form used to compare titles."""
+    text = unicodedata.normalize("NFKD", clean_title(title)).encode("ascii", "ignore").decode()
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", text.lower()).split())
+
+
+def match_in_listing(title: str, listing: Iterable[Record]) -> Record | None:
+    """The listing's record with the same (normalised) title; a near-identical one only if unique."""
+    wanted = normalise_title(title)
+    if not wanted:
+        return None
+    scored = sorted(
+        ((fuzz.ratio(wanted, normalise_title(r.title)), i, r) for i, r in enumerate(listing)),
+        key=lambda t: (-t[0], t[1]),
+    )
+    if not scored or scored[0][0] < MATCH_MIN_RATIO:
+        return None
+    if len(scored) > 1 and scored[1][0] >= MATCH_MIN_RATIO and scored[0][0] < 100:
+        return None  # two near-identical candidates: refuse to guess
+    return scored[0][2]
+
+
+def search_query(title: str, venue: str, year: int) -> str:
+    """Title words plus DBLP's field restrictions `venue:<V>:` and `year:<Y>:`.
+
+    Punctuation is dropped because ':' and '|' are operators in DBLP's query language.
+    """
+    spec = venues_dblp.dblp_venue(venue)
+    words = re.sub(r"[^\w\s-]+", " ", clean_title(title)).split()
+    return " ".join([*words, f"venue:{spec.short if spec else venue.strip()}:", f"year:{year}:"])
+
+
+def search_title(title: str, venue: str, year: int, fetch: FetchJSON) -> list[Record]:
+    """Published records with this title at this venue and year (CoRR copies never returned).
+
+    The query already restricts venue and year; the hits are checked again locally (stream
+    key prefix and year) so a looser server-side match can never leak another venue in.
+    """
+    hits = _hit_list(_search(search_query(title, venue, year), fetch, SEARCH_HITS, 0))
+    spec = venues_dblp.dblp_venue(venue)
+    stream = f"{spec.stream}/" if spec else ""
+    wanted = normalise_title(title)
+    found = []
+    for info in (h.get("info", {}) for h in hits):
+        record = record_from_info(info)
+        if record is None or record.year != year or not str(info.get("key", "")).startswith(stream):
+            continue
+        if fuzz.ratio(wanted, normalise_title(record.title)) >= MATCH_MIN_RATIO:
+            found.append(record)
+    return found

@@ -1,0 +1,171 @@
+"""A local HTTP server on 127.0.0.1 standing in for a web service in tests, and a fake clock.
+
+    with FakeServer(clock=clock) as server:
+        server.script("/works/10.5555/x", Reply(503), Reply(200, body))   # in order; last repeats
+        server.route("/api/query", lambda req: Reply(200, feed_for(req)))  # dynamic, by prefix
+        ... point PRUNE2BIB_*_URL at server.url ...
+        assert len(server.log) == 2
+
+Every request is logged (method, path, query, headers, and the time on `clock`, so tests on a
+fake clock can check the spacing of requests). The server is bounded: after `max_requests` it
+answers 503 and flags `overrun`; after `lifetime` seconds it shuts itself down, so a test that
+forgets it cannot hang the suite. Unknown paths get 404.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Callable
+from urllib.parse import parse_qs, urlsplit
+
+
+@dataclass
+class Reply:
+    status: int = 200
+    body: str | bytes | dict | list = b""
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0  # real seconds to wait before answering (to provoke client timeouts)
+
+    def encoded(self) -> tuple[bytes, str]:
+        if isinstance(self.body, (dict, list)):
+            return json.dumps(self.body).encode(), "application/json"
+        if isinstance(self.body, str):
+            return self.body.encode(), "text/plain; charset=utf-8"
+        return self.body, "application/octet-stream"
+
+
+@dataclass(frozen=True)
+class Logged:
+    method: str
+    path: str
+    query: dict[str, list[str]]
+    headers: dict[str, str]
+    at: float  # on the server's clock
+
+    def param(self, name: str) -> str:
+        return self.query.get(name, [""])[0]
+
+
+class FakeClock:
+    """Monotonic time that moves only when slept on: `clock()` reads, `clock.sleep(s)` advances."""
+
+    def __init__(self, start: float = 1000.0):
+        self.now = start
+        self.sleeps: list[float] = []
+        self._lock = threading.Lock()
+
+    def __call__(self) -> float:
+        with self._lock:
+            return self.now
+
+    def sleep(self, seconds: float) -> None:
+        with self._lock:
+            self.sleeps.append(seconds)
+            self.now += max(0.0, seconds)
+
+
+class FakeServer:
+    def __init__(self, *, clock: Callable[[], float] = time.monotonic, max_requests: int = 1000, lifetime: float = 60.0):
+        self.clock = clock
+        self.max_requests = max_requests
+        self.lifetime = lifetime
+        self.log: list[Logged] = []
+        self.overrun = False
+        self._scripts: dict[str, list[Reply]] = {}
+        self._routes: dict[str, Callable[[Logged], Reply]] = {}
+        self._lock = threading.Lock()
+        self._httpd: ThreadingHTTPServer | None = None
+
+    # ---------------------------------------------------------------- set-up
+
+    def script(self, path: str, *replies: Reply) -> "FakeServer":
+        """Answer `path` (exact) with these replies in order; the last one repeats."""
+        self._scripts[path] = list(replies)
+        return self
+
+    def route(self, prefix: str, handler: Callable[[Logged], Reply]) -> "FakeServer":
+        """Answer every path starting with `prefix` with `handler(request)`."""
+        self._routes[prefix] = handler
+        return self
+
+    @property
+    def url(self) -> str:
+        assert self._httpd is not None, "server not started"
+        host, port = self._httpd.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def requests_to(self, path_prefix: str) -> list[Logged]:
+        return [r for r in self.log if r.path.startswith(path_prefix)]
+
+    # ---------------------------------------------------------------- life cycle
+
+    def __enter__(self) -> "FakeServer":
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._httpd.daemon_threads = True
+        threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+        self._timer = threading.Timer(self.lifetime, self.stop)
+        self._timer.daemon = True
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def stop(self) -> None:
+        httpd, self._httpd = self._httpd, None
+        if httpd is not None:
+            self._timer.cancel()
+            httpd.shutdown()
+            httpd.server_close()
+            self._stopped_url = f"http://127.0.0.1:{httpd.server_address[1]}"
+
+    # ---------------------------------------------------------------- answering
+
+    def _answer(self, request: Logged) -> Reply:
+        with self._lock:
+            self.log.append(request)
+            if len(self.log) > self.max_requests:
+                self.overrun = True
+                return Reply(503, "fake server: request budget exceeded")
+            replies = self._scripts.get(request.path)
+            if replies:
+                return replies.pop(0) if len(replies) > 1 else replies[0]
+        for prefix in sorted(self._routes, key=len, reverse=True):
+            if request.path.startswith(prefix):
+                return self._routes[prefix](request)
+        return Reply(404, f"fake server: no script for {request.path}")
+
+    def _handler_class(self):
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self):  # noqa: N802 (http.server's naming)
+                parts = urlsplit(self.path)
+                logged = Logged(
+                    "GET", parts.path, parse_qs(parts.query, keep_blank_values=True),
+                    {k.lower(): v for k, v in self.headers.items()}, server.clock(),
+                )  # fmt: skip
+                reply = server._answer(logged)
+                if reply.delay:
+                    time.sleep(reply.delay)
+                body, default_type = reply.encoded()
+                headers = {"Content-Type": default_type, **reply.headers, "Content-Length": str(len(body))}
+                try:
+                    self.send_response(reply.status)
+                    for name, value in headers.items():
+                        self.send_header(name, value)
+                    self.end_headers()
+                    self.wfile.write(body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up (a timeout test): nothing to do
+
+            def log_message(self, *args):  # keep test output clean
+                pass
+
+        return Handler

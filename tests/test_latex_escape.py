@@ -1,0 +1,132 @@
+"""LaTeX escaping and capital protection for BibTeX text fields (writers/latex.py)."""
+
+from __future__ import annotations
+
+import bibtexparser
+import pybtex.database
+import pytest
+from hypothesis import HealthCheck, assume, example, given, settings
+from hypothesis import strategies as st
+from latex_decode import brace_depths_ok, control_sequences, decode
+
+from prune2bib import writers
+from prune2bib.record import Person, Record
+from prune2bib.writers.latex import _ENCODER, ESCAPE_MACROS, clean_text, escape_text, protect_title, safe_url, url_in_text
+
+
+@pytest.mark.parametrize(
+    ("text", "latex"),
+    [
+        ("R&D: 50% of $5 #1 a_b", r"R\&D: 50\% of \$5 \#1 a\_b"),
+        ("a{b}c", r"a\textbraceleft{}b\textbraceright{}c"),
+        (r"\input{/etc/passwd}", r"\textbackslash{}input\textbraceleft{}/etc/passwd\textbraceright{}"),
+        ("x~y^z", r"x\textasciitilde{}y\textasciicircum{}z"),
+        ("a<b>c|d", r"a\textless{}b\textgreater{}c\textbar{}d"),
+        ("  spaced\n\tout  ", "spaced out"),
+        ("Café – naïve", "Café – naïve"),  # UTF-8 kept by default
+    ],
+)
+def test_escape_text(text, latex):
+    assert escape_text(text) == latex
+
+
+def test_escape_text_ascii_uses_latex_accents():
+    assert escape_text("Café Schrödinger Łukasz", ascii=True) == r"Caf{\'e} Schr{\"o}dinger {\L}ukasz"
+
+
+def test_utf8_mode_encodes_what_latex_cannot_typeset():
+    # Greek is not set up for LaTeX's default utf8 text input; it becomes math.
+    assert escape_text("α-divergence") == r"{\ensuremath{\alpha}}-divergence"
+
+
+@pytest.mark.parametrize(
+    ("title", "latex"),
+    [
+        ("HRank: Filter Pruning using High-Rank Feature Map", "{HRank}: Filter Pruning using High-Rank Feature Map"),
+        ("Pruning Filters for Efficient ConvNets", "Pruning Filters for Efficient {ConvNets}"),
+        ("Towards Optimal Structured CNN Pruning", "Towards Optimal Structured {CNN} Pruning"),
+        ("ResNet-50 on ImageNet", "{ResNet}-50 on {ImageNet}"),
+        ("Minimum Variance Unbiased N:M Sparsity", "Minimum Variance Unbiased {N}:{M} Sparsity"),
+        ("L1-norm Pruning of VGG16", "{L1}-norm Pruning of {VGG16}"),
+        ("Chex: Channel Exploration for CNN Model Compression", "{Chex}: Channel Exploration for {CNN} Model Compression"),
+        ("Bayesian Bits: Unifying Quantization and Pruning", "{Bayesian} Bits: Unifying Quantization and Pruning"),
+        ("Pruning GANs and ViTs", "Pruning {GANs} and {ViTs}"),
+        ("A Closer Look at Structured Pruning", "A Closer Look at Structured Pruning"),
+        ("To prune, or not to prune: exploring", "To prune, or not to prune: exploring"),
+        ("3D Point Clouds", "{3D} Point Clouds"),
+        ("DepGraph: Towards Any Structural Pruning", "{DepGraph}: Towards Any Structural Pruning"),
+        ("Pruning 50% of BERT & more", r"Pruning 50\% of {BERT} \& more"),
+    ],
+)
+def test_capital_protection(title, latex):
+    assert protect_title(title) == latex
+
+
+def test_safe_url_percent_encodes_only_what_breaks_a_field():
+    assert safe_url("https://x.org/a b{c}\\d?q=1%20&r=_") == "https://x.org/a%20b%7Bc%7D%5Cd?q=1%20&r=_"
+
+
+def test_url_in_text_uses_url_command_only_when_safe():
+    assert url_in_text("https://github.com/a/b_c") == r"\url{https://github.com/a/b_c}"
+    assert url_in_text("https://x.org/a#frag") == r"https://x.org/a\#frag"
+
+
+HOSTILE = [
+    r"\input{/etc/passwd}",
+    r"\write18{rm -rf ~}",
+    r"\def\x{y}\x",
+    "}, author = {Mallory",
+    "}}}}{{{",
+    "100% & $x$ # _ ~ ^ \\",
+    "@misc{evil, title={x}}",
+    "\\",
+    "{\\'e}",
+    "Ümlaut – “quoted” — α",
+]
+
+
+def _bib_title(title: str, ascii: bool = False) -> tuple[str, str]:
+    """Write one record with `title`; parse the file back with both parsers; their titles."""
+    record = Record(title=title, authors=(Person("Doe", "Jane"),), issued=(2020,), types=("F",), id="doe2020")
+    text = writers.render([record], "bibtex", writers.WriteOptions(ascii=ascii))
+    library = bibtexparser.parse_string(text)
+    assert not library.failed_blocks, library.failed_blocks
+    assert [e.key for e in library.entries] == ["doe2020"]
+    by_bibtexparser = library.entries[0].fields_dict["title"].value
+    by_pybtex = pybtex.database.parse_string(text, "bibtex").entries["doe2020"].fields["title"]
+    assert by_bibtexparser == by_pybtex
+    return by_pybtex, text
+
+
+@pytest.mark.parametrize("title", HOSTILE)
+@pytest.mark.parametrize("ascii", [False, True])
+def test_hostile_titles_stay_text(title, ascii):
+    field, text = _bib_title(title, ascii)
+    assert decode(field) == clean_text(title)
+    assert brace_depths_ok(field)
+    for name in ("input", "write", "def", "x"):
+        assert name not in control_sequences(field)
+    assert "Mallory" not in text.split("title")[0]  # nothing leaked into another field
+
+
+def _allowed_sequences(title: str) -> set[str]:
+    """Our escapes, plus the commands pylatexenc spells the input's non-ASCII characters with."""
+    allowed = set(ESCAPE_MACROS) | {"&", "%", "$", "#", "_"}
+    for ch in set(title):
+        if not ch.isascii():
+            allowed |= control_sequences(_ENCODER.unicode_to_latex(ch))
+    return allowed
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=60))
+@example(r"\input{x}")
+@example("}")
+@example("{")
+@example("a--b")
+def test_any_title_round_trips(title):
+    assume(clean_text(title))  # an empty title is left out, tested elsewhere
+    field, _ = _bib_title(title)
+    assert brace_depths_ok(field)
+    assert decode(field) == clean_text(title)
+    assert control_sequences(field) <= _allowed_sequences(title)
