@@ -157,7 +157,8 @@ class FakeServer:
                 body, default_type = reply.encoded()
                 headers = {"Content-Type": default_type, **reply.headers, "Content-Length": str(len(body))}
                 try:
-                    self.send_response(reply.status)
+                    self.send_response_only(reply.status)
+                    headers.setdefault("Date", self.date_time_string())
                     for name, value in headers.items():
                         self.send_header(name, value)
                     self.end_headers()

@@ -11,7 +11,7 @@ from latex_decode import brace_depths_ok, control_sequences, decode
 
 from prune2bib import writers
 from prune2bib.record import Person, Record
-from prune2bib.writers.latex import _ENCODER, ESCAPE_MACROS, clean_text, escape_text, protect_title, safe_url, url_in_text
+from prune2bib.writers.latex import _ENCODER, ESCAPE_MACROS, _latex_for_char, clean_text, escape_text, protect_title, safe_url, url_in_text
 
 
 @pytest.mark.parametrize(
@@ -55,6 +55,7 @@ def test_utf8_mode_encodes_what_latex_cannot_typeset():
         ("To prune, or not to prune: exploring", "To prune, or not to prune: exploring"),
         ("3D Point Clouds", "{3D} Point Clouds"),
         ("DepGraph: Towards Any Structural Pruning", "{DepGraph}: Towards Any Structural Pruning"),
+        ("Chip : Channel Independence", "{Chip} : Channel Independence"),
         ("Pruning 50% of BERT & more", r"Pruning 50\% of {BERT} \& more"),
     ],
 )
@@ -127,6 +128,19 @@ def _allowed_sequences(title: str) -> set[str]:
 def test_any_title_round_trips(title):
     assume(clean_text(title))  # an empty title is left out, tested elsewhere
     field, _ = _bib_title(title)
+    assert brace_depths_ok(field)
+    assert decode(field) == clean_text(title)
+    assert control_sequences(field) <= _allowed_sequences(title)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x17F), max_size=40))
+def test_any_latin_title_round_trips_in_ascii_mode(title):
+    assume(clean_text(title))
+    field, text = _bib_title(title, ascii=True)
+    # Only characters LaTeX has no faithful spelling for stay non-ASCII.
+    assert {ch for ch in text if not ch.isascii()} <= set(title)
+    assert {ch for ch in text if not ch.isascii()} <= {ch for ch in title if _latex_for_char(ch) == ch}
     assert brace_depths_ok(field)
     assert decode(field) == clean_text(title)
     assert control_sequences(field) <= _allowed_sequences(title)

@@ -10,6 +10,7 @@ import pytest
 from writer_records import ALL, FPGM, GUO, README_ONLY_PREPRINT, README_ONLY_WF
 
 from prune2bib import citekeys, writers
+from prune2bib.record import Person
 
 SCHEMA = json.loads((Path(__file__).parent / "data" / "csl-data.schema.json").read_text(encoding="utf-8"))
 
@@ -85,3 +86,10 @@ def test_custom_tag_names(records):
     items = json.loads(writers.render(records, "csljson", writers.WriteOptions(type_names=names)))
     wf = next(r for r in records if r.title == README_ONLY_WF.title)
     assert next(i for i in items if i["id"] == wf.id)["keyword"] == "structured, unstructured"
+
+
+def test_nameless_persons_are_left_out_not_emptied():
+    record = FPGM.with_(authors=(Person("He", "Yang"), Person(), Person(literal="  ")), id="k")
+    item = json.loads(writers.render([record], "csljson"))[0]
+    assert item["author"] == [{"family": "He", "given": "Yang"}]
+    jsonschema.Draft7Validator(SCHEMA).validate([item])

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import bibtexparser
 import pytest
@@ -82,3 +86,23 @@ def test_duplicate_keys_are_refused(records):
 def test_unkeyed_records_get_keys():
     text = writers.render(ALL, "csljson")
     assert [i["id"] for i in json.loads(text)] == [i["id"] for i in json.loads(writers.render(citekeys.assign_keys(ALL), "csljson"))]
+
+
+def test_byte_identical_across_processes():
+    """Two interpreters with different hash seeds write the same bytes (no set/dict-order leaks)."""
+    script = (
+        "import sys; sys.path.insert(0, sys.argv[1]);"
+        "from writer_records import ALL; from prune2bib import writers;"
+        "o = writers.WriteOptions(jabref_groups=True);"
+        "sys.stdout.write(''.join(writers.render(ALL, f, o) for f in writers.FORMATS))"
+    )
+    tests_dir = str(Path(__file__).parent)
+    outputs = [
+        subprocess.run(
+            [sys.executable, "-c", script, tests_dir],
+            capture_output=True, check=True, env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2")
+    ]
+    assert outputs[0] == outputs[1]
+    assert outputs[0].count(b"@inproceedings{") >= 5

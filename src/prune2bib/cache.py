@@ -99,8 +99,9 @@ class CacheInfo:
 class Cache:
     """The cache file. Opened lazily, so that `clear()` still works on a damaged file."""
 
-    def __init__(self, directory: Path | str, *, now: Callable[[], datetime] | None = None):
+    def __init__(self, directory: Path | str, *, now: Callable[[], datetime] | None = None, busy_timeout: float = 5.0):
         self.path = Path(directory) / FILE_NAME
+        self._busy_timeout = busy_timeout  # seconds to wait for another process's write to finish
         self._now = now or (lambda: datetime.now(timezone.utc))
         self._conn: sqlite3.Connection | None = None
 
@@ -200,7 +201,7 @@ class Cache:
         except OSError as err:
             raise CacheError(f"cannot create the cache directory {self.path.parent}: {err.strerror}") from err
         try:
-            conn = sqlite3.connect(self.path, timeout=5.0, isolation_level="DEFERRED")
+            conn = sqlite3.connect(self.path, timeout=self._busy_timeout, isolation_level="DEFERRED")
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")  # durable against a killed process in WAL mode
             with conn:

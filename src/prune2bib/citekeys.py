@@ -52,10 +52,11 @@ def ascii_fold(text: str) -> str:
 
 def title_words(title: str) -> list[str]:
     """The title's significant words, folded ('Towards Optimal Structured CNN Pruning' ->
-    ['optimal', 'structured', 'cnn', 'pruning']); all words when every one is a stopword."""
+    ['optimal', 'structured', 'cnn', 'pruning']): no stopwords, no single letters ('How I
+    Learned ...' -> 'learned'); all words when no word is left."""
     words = [ascii_fold(w) for w in re.split(r"[\s\-/:]+", title)]
     words = [w for w in words if w]
-    significant = [w for w in words if w not in STOPWORDS]
+    significant = [w for w in words if w not in STOPWORDS and len(w) > 1]
     return significant or words
 
 

@@ -30,6 +30,7 @@ import random
 import sys
 import time
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from typing import Any, Callable, Iterator
 
 import httpx2
@@ -348,18 +349,17 @@ def _retry_after(headers) -> float | None:
         return None
     if value.isdigit():
         return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+    when = _http_date(value)
+    if when is None:
         return None
     # Relative to the server's own clock when it sends one, so skew between clocks does not count.
-    now_header = headers.get("date")
-    try:
-        now = email.utils.parsedate_to_datetime(now_header) if now_header else None
-    except (TypeError, ValueError):
-        now = None
-    if now is None:
-        from datetime import datetime, timezone
-
-        now = datetime.now(timezone.utc)
+    now = _http_date(headers.get("date") or "") or datetime.now(timezone.utc)
     return max(0.0, (when - now).total_seconds())
+
+
+def _http_date(text: str) -> datetime | None:
+    try:
+        when = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)  # HTTP dates are GMT

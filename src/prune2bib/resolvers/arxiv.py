@@ -29,9 +29,11 @@ from prune2bib.resolvers.names import split_name
 
 SOURCE = "arxiv"
 MAX_BATCH = 100
-_NEW_STYLE = r"\d{4}\.\d{4,5}"  # 0704.0001 … 1412.9999, then 1501.00001 on
+_MONTH = r"(?:0[1-9]|1[0-2])"
+# YYMM.NNNN from 0704 to 1412, YYMM.NNNNN from 1501 on (https://info.arxiv.org/help/arxiv_identifier.html)
+_NEW_STYLE = rf"(?:(?:0[7-9]|1[0-4]){_MONTH}\.\d{{4}}|(?:1[5-9]|[2-9]\d){_MONTH}\.\d{{5}})"
 _OLD_STYLE = r"[a-z]+(?:-[a-z]+)*(?:\.[A-Z]{2})?/\d{7}"  # hep-th/9901001, math.GT/0309136
-ARXIV_ID = re.compile(rf"^(?:{_NEW_STYLE}|{_OLD_STYLE})(?:v[1-9]\d*)?$")
+ARXIV_ID = re.compile(rf"(?:{_NEW_STYLE}|{_OLD_STYLE})(?:v[1-9]\d*)?")
 _VERSION = re.compile(r"v\d+$")
 
 # The client logs a warning for every entry it cannot parse (arXiv's error entries); we report
@@ -40,7 +42,7 @@ logging.getLogger("arxiv").addHandler(logging.NullHandler())
 
 
 def is_valid_id(arxiv_id: str) -> bool:
-    return bool(ARXIV_ID.match(arxiv_id))
+    return bool(ARXIV_ID.fullmatch(arxiv_id))
 
 
 def unversioned(arxiv_id: str) -> str:

@@ -15,23 +15,26 @@ bibtexparser read as a comment.
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from bibtexparser import Library, write_string
 from bibtexparser.middlewares import AddEnclosingMiddleware
 from bibtexparser.model import Entry, ExplicitComment, Field
 from bibtexparser.writer import BibtexFormat
 
-from ..taxonomy import TYPE_ORDER
 from ..record import ARTICLE_JOURNAL, PAPER_CONFERENCE, PREPRINT, Person, Record
+from ..taxonomy import TYPE_ORDER
 from .common import MONTH_MACROS, arxiv_base, code_note, month_of, page_range, tag_names, venue_name
 from .grouping import Group
 from .latex import clean_text, escape_text, protect_title, safe_url, url_in_text
 
+if TYPE_CHECKING:  # the options class lives in writers/__init__, which imports this module
+    from . import WriteOptions
+
 _SAFE_ID = re.compile(r"[^A-Za-z0-9.\-/:]")  # arXiv IDs and classes: anything else is dropped
 
 
-def render_bibtex(groups: Sequence[Group], options) -> str:
+def render_bibtex(groups: Sequence[Group], options: WriteOptions) -> str:
     """Groups of records -> the text of a .bib file (UTF-8 unless options.ascii)."""
     library = Library()
     for group in groups:
@@ -58,7 +61,7 @@ def _write(library: Library) -> str:
     return text if text.endswith("\n") else text + "\n"
 
 
-def to_entry(record: Record, options) -> Entry:
+def to_entry(record: Record, options: WriteOptions) -> Entry:
     """One record -> a bibtexparser Entry whose values are finished LaTeX."""
     entry_type, fields = _typed_fields(record, options)
     fields = [(key, value) for key, value in fields if value]
@@ -69,7 +72,7 @@ def to_entry(record: Record, options) -> Entry:
     return Entry(entry_type, record.id, entry_fields)
 
 
-def _typed_fields(record: Record, options) -> tuple[str, list[tuple[str, str]]]:
+def _typed_fields(record: Record, options: WriteOptions) -> tuple[str, list[tuple[str, str]]]:
     ascii = options.ascii
     head = [("author", format_authors(record.authors, ascii)), ("title", protect_title(record.title, ascii))]
     venue = escape_text(venue_name(record, options.venue_style), ascii)
@@ -82,10 +85,7 @@ def _typed_fields(record: Record, options) -> tuple[str, list[tuple[str, str]]]:
     tail = [
         ("year", str(record.year) if record.year is not None else ""),
         ("month", MONTH_MACROS[month_of(record) - 1] if month_of(record) else ""),
-        ("volume", escape_text(record.volume, ascii)),
-        ("pages", format_pages(record.page, ascii)),
-        # biblatex's @article has no publisher field (biber flags it); the journal names it.
-        ("publisher", escape_text(record.publisher, ascii) if entry_type != "article" else ""),
+        *_published_in(record, entry_type, ascii),
         ("doi", safe_url(record.doi)),
         ("url", safe_url(record.url)),
         *_eprint_fields(record),
@@ -95,6 +95,18 @@ def _typed_fields(record: Record, options) -> tuple[str, list[tuple[str, str]]]:
         ("key", escape_text(record.title, ascii) if not format_authors(record.authors) else ""),
     ]
     return entry_type, head + middle + tail
+
+
+def _published_in(record: Record, entry_type: str, ascii: bool) -> list[tuple[str, str]]:
+    # biber's data model has no volume/pages/publisher for @misc and no publisher for @article
+    # (the journal names it); it warns about each, so they are left out there.
+    if entry_type == "misc":
+        return []
+    return [
+        ("volume", escape_text(record.volume, ascii)),
+        ("pages", format_pages(record.page, ascii)),
+        ("publisher", escape_text(record.publisher, ascii) if entry_type != "article" else ""),
+    ]
 
 
 def _howpublished(record: Record) -> str:
@@ -149,7 +161,7 @@ def _comment_text(text: str) -> str:
     return re.sub(r"[@{}\\%]", "", clean_text(text))
 
 
-def jabref_groups_comments(groups: Sequence[Group], options) -> list[str]:
+def jabref_groups_comments(groups: Sequence[Group], options: WriteOptions) -> list[str]:
     """The legacy JabRef (groupsversion 3) groups tree: one ExplicitGroup per taxonomy type.
 
     Format as written by Better BibTeX (retorquere/zotero-better-bibtex, translators/bibtex/

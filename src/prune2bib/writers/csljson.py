@@ -11,27 +11,30 @@ Keys sorted, 2-space indent, trailing newline: the same bytes on every run.
 from __future__ import annotations
 
 import json
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
-from ..record import PREPRINT, Record
+from ..record import PREPRINT, Person, Record
 from .common import code_note, tag_names
 from .grouping import Group
 from .latex import clean_text
 
+if TYPE_CHECKING:  # the options class lives in writers/__init__, which imports this module
+    from . import WriteOptions
 
-def render_csljson(groups: Sequence[Group], options) -> str:
+
+def render_csljson(groups: Sequence[Group], options: WriteOptions) -> str:
     """Groups of records -> the text of a CSL-JSON file (one array, in group order)."""
     items = [to_csl(record, options) for group in groups for record in group.records]
     return json.dumps(items, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
-def to_csl(record: Record, options) -> dict:
+def to_csl(record: Record, options: WriteOptions) -> dict:
     """One record -> one CSL-JSON item (only the variables that are known)."""
     item = {
         "id": record.id,
         "type": record.type,
         "title": clean_text(record.title),
-        "author": [_person(p) for p in record.authors] or None,
+        "author": [name for name in map(_person, record.authors) if name],
         "issued": {"date-parts": [list(record.issued)]} if record.issued else None,
         "container-title": clean_text(record.container_title),
         "container-title-short": clean_text(record.container_title_short),
@@ -50,11 +53,12 @@ def to_csl(record: Record, options) -> dict:
     return {key: value for key, value in item.items() if value}
 
 
-def _person(person) -> dict:
-    if person.literal:
+def _person(person: Person) -> dict:
+    """A CSL name object; {} for a person with no name at all (left out)."""
+    if clean_text(person.literal):
         return {"literal": clean_text(person.literal)}
     name = {"family": clean_text(person.family), "given": clean_text(person.given)}
-    return {k: v for k, v in name.items() if v} or {"literal": ""}
+    return {k: v for k, v in name.items() if v}
 
 
 def _arxiv(record: Record) -> dict:

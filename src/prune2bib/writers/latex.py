@@ -12,15 +12,18 @@ a title, except inside braces; the words that must keep their capitals are wrapp
 
 Non-ASCII text stays UTF-8 by default (biber and LaTeX's utf8 input read it); with `ascii=True`
 it is turned into LaTeX accents by pylatexenc (https://pylatexenc.readthedocs.io/en/latest/latexencode/),
-already a dependency of bibtexparser 2.
+already a dependency of bibtexparser 2. A character pylatexenc can only approximate, or not
+spell at all (CJK), is kept as it is: the output never says something else than the input.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from urllib.parse import quote
 
+from pylatexenc.latex2text import LatexNodes2Text
 from pylatexenc.latexencode import UnicodeToLatexEncoder
 
 # Every special character of LaTeX and BibTeX, and its escape. Each escape is a control word
@@ -56,6 +59,7 @@ _ENCODER = UnicodeToLatexEncoder(
     unknown_char_policy="keep",  # e.g. CJK: no LaTeX spelling exists; keep the character
     unknown_char_warning=False,
 )
+_DECODER = LatexNodes2Text(math_mode="text")
 
 # Names that keep their capital in running text: a style's sentence case must not lower them.
 PROPER_NOUNS = frozenset(
@@ -91,11 +95,19 @@ _LIGATURE = re.compile(r"-(?=-)|`(?=`)|'(?=')|[!?](?=`)|,(?=,)")
 def _encode_unicode(text: str, ascii: bool) -> str:
     if text.isascii():
         return text
-    if ascii:
-        return _ENCODER.unicode_to_latex(text)
     return "".join(
-        ch if ch.isascii() or _UTF8_SAFE.match(ch) else _ENCODER.unicode_to_latex(ch) for ch in text
+        ch if ch.isascii() or (not ascii and _UTF8_SAFE.match(ch)) else _latex_for_char(ch) for ch in text
     )
+
+
+@lru_cache(maxsize=None)
+def _latex_for_char(ch: str) -> str:
+    """pylatexenc's LaTeX for one character, if it reads back as that character; else the
+    character itself (pylatexenc approximates some, e.g. U+0166 as T-macron, U+FB00 as 'ff')."""
+    latex = _ENCODER.unicode_to_latex(ch)
+    if latex != ch and _DECODER.latex_to_text(latex) == ch:
+        return latex
+    return ch
 
 
 def needs_protection(word: str) -> bool:
@@ -132,6 +144,7 @@ def protect_title(text: str, ascii: bool = False) -> str:
 def _name_before_colon(text: str) -> int:
     """End offset of a one-word name before the first ':' ('HRank: ...'), or -1."""
     head, colon, _ = text.partition(":")
+    head = head.rstrip()
     if colon and _WORD.fullmatch(head) and head[:1].isupper():
         return len(head)
     return -1

@@ -11,7 +11,7 @@ location), the shape Google Scholar and arXiv's own exports use.
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 import rispy
 
@@ -19,6 +19,9 @@ from ..record import ARTICLE_JOURNAL, PAPER_CONFERENCE, PREPRINT, WEBPAGE, Perso
 from .common import code_note, month_of, page_range, tag_names, venue_name
 from .grouping import Group
 from .latex import clean_text
+
+if TYPE_CHECKING:  # the options class lives in writers/__init__, which imports this module
+    from . import WriteOptions
 
 _TYPES = {PAPER_CONFERENCE: "CPAPER", ARTICLE_JOURNAL: "JOUR", PREPRINT: "JOUR", WEBPAGE: "ELEC"}
 
@@ -30,7 +33,7 @@ class _Writer(rispy.RisWriter):
         return ""
 
 
-def render_ris(groups: Sequence[Group], options) -> str:
+def render_ris(groups: Sequence[Group], options: WriteOptions) -> str:
     """Groups of records -> the text of an RIS file (records in group order)."""
     references = [to_ris(record, options) for group in groups for record in group.records]
     if not references:
@@ -38,7 +41,7 @@ def render_ris(groups: Sequence[Group], options) -> str:
     return rispy.dumps(references, implementation=_Writer)
 
 
-def to_ris(record: Record, options) -> dict:
+def to_ris(record: Record, options: WriteOptions) -> dict:
     """One record -> a rispy reference dict (keys in the order the tags are written)."""
     first, last = page_range(record.page)
     ris = {
@@ -64,7 +67,7 @@ def to_ris(record: Record, options) -> dict:
     return {key: value for key, value in ris.items() if value}
 
 
-def _container(record: Record, options) -> str:
+def _container(record: Record, options: WriteOptions) -> str:
     if record.type == PREPRINT and not record.container_title:
         return "arXiv" if record.arxiv_id else ""
     return venue_name(record, options.venue_style)

@@ -1,0 +1,238 @@
+"""http.py: etiquette, retries, Retry-After, per-service spacing, base URL overrides.
+
+Against a local fake server; time is a fake clock (sleeps advance it), except where a real
+client timeout must fire.
+"""
+
+from __future__ import annotations
+
+import socket
+
+import habanero.request
+import habanero.request_class
+import httpx2
+import pytest
+
+from fakeserver import FakeClock, FakeServer, Reply
+from prune2bib import __version__
+from prune2bib.errors import NetworkError
+from prune2bib.http import SERVICES, Http, NotFound, RetryPolicy, ServiceError, base_url
+
+
+@pytest.fixture
+def clock():
+    return FakeClock()
+
+
+@pytest.fixture
+def warnings():
+    return []
+
+
+@pytest.fixture
+def make_http(clock, warnings):
+    made = []
+
+    def make(mailto="ops@example.org", **policy):
+        http = Http(mailto=mailto, policy=RetryPolicy(**policy), clock=clock, sleep=clock.sleep,
+                    jitter=lambda: 0.0, warn=warnings.append)  # fmt: skip
+        made.append(http)
+        return http
+
+    yield make
+    for http in made:
+        http.close()
+
+
+@pytest.fixture
+def server(clock, monkeypatch):
+    with FakeServer(clock=clock) as srv:
+        for service in SERVICES.values():
+            monkeypatch.setenv(service.env, srv.url)
+        yield srv
+
+
+OK = Reply(200, {"ok": True})
+
+
+def test_429_with_retry_after_seconds_waits_exactly_that_long(server, make_http, clock):
+    server.script("/x", Reply(429, "slow down", {"Retry-After": "7"}), OK)
+    assert make_http().get_json("crossref", "/x") == {"ok": True}
+    assert clock.sleeps == [7.0]
+    first, second = server.log
+    assert second.at - first.at == 7.0
+
+
+def test_retry_after_as_http_date_is_read_against_the_servers_date(server, make_http, clock):
+    headers = {"Date": "Wed, 21 Oct 2015 07:28:00 GMT", "Retry-After": "Wed, 21 Oct 2015 07:28:12 GMT"}
+    server.script("/x", Reply(503, "maintenance", headers), OK)
+    assert make_http().get_json("crossref", "/x") == {"ok": True}
+    assert clock.sleeps == [12.0]
+
+
+def test_503_then_200_succeeds_after_one_backoff(server, make_http, clock):
+    server.script("/x", Reply(503, "busy"), OK)
+    assert make_http(backoff_base=1.5).get_json("dblp", "/x") == {"ok": True}
+    assert len(server.log) == 2
+    # 1.5 s of backoff (jitter 0); DBLP's 2 s spacing then adds the remaining 0.5 s.
+    assert clock.sleeps == [1.5, 0.5]
+
+
+def test_backoff_grows_exponentially_with_jitter(server, clock):
+    server.script("/x", Reply(500, "oops"), Reply(502, "oops"), Reply(504, "oops"), OK)
+    http = Http(mailto="a@example.org", clock=clock, sleep=clock.sleep, jitter=lambda: 0.5,
+                policy=RetryPolicy(backoff_base=4.0, attempts=4))  # fmt: skip
+    assert http.get_json("crossref", "/x") == {"ok": True}
+    assert clock.sleeps == [5.0, 10.0, 20.0]  # 4·2^k · (1 + 0.5·0.5)
+
+
+def test_a_timeout_is_retried(server, make_http, clock):
+    server.script("/slow", Reply(200, {"late": True}, delay=1.0), Reply(200, {"late": False}))
+    assert make_http(timeout=0.2).get_json("crossref", "/slow") == {"late": False}
+    assert len(server.log) == 2
+    assert clock.sleeps == [1.0]
+
+
+def test_connection_errors_are_retried_then_reported(monkeypatch, make_http, clock):
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    monkeypatch.setenv("PRUNE2BIB_CROSSREF_URL", f"http://127.0.0.1:{port}")
+    http = make_http(attempts=3)
+    with pytest.raises(NetworkError, match=r"crossref: connection failed .* after 3 attempt"):
+        http.get_json("crossref", "/x")
+    assert http.sent("crossref") == 3
+    assert clock.sleeps == [1.0, 2.0]
+
+
+def test_retry_budget_is_bounded_by_attempts(server, make_http):
+    server.script("/x", Reply(503, "down"))
+    http = make_http(attempts=4)
+    with pytest.raises(NetworkError, match=r"HTTP 503 after 4 attempt"):
+        http.get_json("crossref", "/x")
+    assert len(server.log) == 4
+
+
+def test_retry_budget_is_bounded_in_time(server, make_http, clock):
+    server.script("/x", Reply(429, "come back in an hour", {"Retry-After": "3600"}))
+    with pytest.raises(NetworkError, match="HTTP 429 after 1 attempt"):
+        make_http(max_total_wait=90).get_json("crossref", "/x")
+    assert clock.sleeps == []  # never sleeps an hour
+    assert len(server.log) == 1
+
+
+def test_a_service_that_keeps_failing_is_left_alone(server, make_http):
+    server.script("/x", Reply(503, "down"))
+    http = make_http(attempts=2, failures_to_give_up=2)
+    for _ in range(2):
+        with pytest.raises(NetworkError):
+            http.get_json("dblp", "/x")
+    with pytest.raises(NetworkError, match="unreachable"):
+        http.get_json("dblp", "/x")
+    assert len(server.log) == 4  # the third call sent nothing
+    server.script("/y", OK)
+    assert http.get_json("crossref", "/y") == {"ok": True}  # other services are unaffected
+
+
+def test_client_errors_are_not_retried(server, make_http):
+    server.script("/missing", Reply(404, "Resource not found."))
+    server.script("/bad", Reply(400, "bad parameter"))
+    http = make_http()
+    with pytest.raises(NotFound):
+        http.get_json("crossref", "/missing")
+    with pytest.raises(ServiceError, match="HTTP 400.*bad parameter"):
+        http.get_json("crossref", "/bad")
+    assert len(server.log) == 2
+
+
+@pytest.mark.parametrize("service", ["arxiv", "dblp", "openreview", "openreview2"])
+def test_per_service_interval_is_never_violated(server, make_http, service):
+    server.route("/", lambda request: OK)
+    http = make_http()
+    for _ in range(6):
+        http.get_text(service, "/ping")
+    times = [r.at for r in server.log]
+    gaps = [b - a for a, b in zip(times, times[1:])]
+    assert len(gaps) == 5
+    assert min(gaps) >= SERVICES[service].min_interval
+
+
+def test_retries_respect_the_interval_too(server, make_http):
+    server.script("/x", Reply(503, "busy"), OK)
+    make_http(backoff_base=0.5).get_text("arxiv", "/x")
+    first, second = server.log
+    assert second.at - first.at == 3.0  # backoff 0.5 s, but arXiv wants 3 s between requests
+
+
+def test_crossref_interval_adapts_to_rate_limit_headers(server, make_http):
+    server.script("/fast", Reply(200, {}, {"x-rate-limit-limit": "50", "x-rate-limit-interval": "1s"}))
+    server.script("/slow", Reply(200, {}, {"x-rate-limit-limit": "2", "x-rate-limit-interval": "1s"}))
+    http = make_http()
+    assert http.interval("crossref") == pytest.approx(0.2)
+    http.get_json("crossref", "/fast")
+    assert http.interval("crossref") == pytest.approx(0.02)
+    http.get_json("crossref", "/slow")
+    http.get_json("crossref", "/slow")
+    assert http.interval("crossref") == pytest.approx(0.5)
+    assert server.log[2].at - server.log[1].at == pytest.approx(0.5)
+
+
+def test_user_agent_names_tool_version_and_contact(server, make_http):
+    server.script("/x", OK)
+    make_http(mailto="ops@example.org").get_json("crossref", "/x")
+    ua = server.log[0].headers["user-agent"]
+    assert ua.startswith(f"prune2bib/{__version__} (")
+    assert ua.endswith("; mailto:ops@example.org)")
+
+
+def test_mailto_comes_from_the_environment(server, make_http, monkeypatch):
+    monkeypatch.setenv("PRUNE2BIB_MAILTO", "env@example.org")
+    server.script("/x", OK)
+    make_http(mailto="").get_json("crossref", "/x")
+    assert "mailto:env@example.org" in server.log[0].headers["user-agent"]
+
+
+def test_without_contact_warns_once_and_sends_no_mailto(server, make_http, warnings):
+    server.script("/x", OK)
+    http = make_http(mailto="")
+    assert warnings == []  # nothing sent yet, nothing to warn about
+    http.get_json("crossref", "/x")
+    http.get_json("crossref", "/x")
+    assert len(warnings) == 1 and "PRUNE2BIB_MAILTO" in warnings[0]
+    assert "mailto" not in server.log[0].headers["user-agent"]
+
+
+@pytest.mark.parametrize("service", sorted(SERVICES))
+def test_each_base_url_can_be_overridden(server, make_http, service, monkeypatch):
+    monkeypatch.setenv(SERVICES[service].env, server.url + f"/{service}-mirror/")
+    server.script(f"/{service}-mirror/probe", Reply(200, {"service": service}))
+    assert base_url(service) == server.url + f"/{service}-mirror"
+    assert make_http().get_json(service, "/probe") == {"service": service}
+    assert [r.path for r in server.log] == [f"/{service}-mirror/probe"]
+
+
+def test_default_base_urls(monkeypatch):
+    assert base_url("arxiv") == "https://export.arxiv.org"
+    assert base_url("crossref") == "https://api.crossref.org"
+    assert base_url("openreview") == "https://api.openreview.net"
+    assert base_url("openreview2") == "https://api2.openreview.net"
+    assert base_url("dblp") == "https://dblp.org"
+
+
+def test_requests_session_overrides_callers_user_agent_and_sets_a_timeout(server, make_http):
+    server.script("/x", Reply(200, "fine"))
+    session = make_http().session("arxiv")
+    response = session.get(server.url + "/x", headers={"user-agent": "arxiv.py/4"})
+    assert response.text == "fine"
+    assert server.log[0].headers["user-agent"].startswith("prune2bib/")
+
+
+def test_habanero_goes_through_the_policy_and_is_restored(server, make_http, clock):
+    server.script("/works/10.5555/synthetic.1", Reply(503, "busy"), Reply(200, {"status": "ok", "message": {"DOI": "10.5555/synthetic.1"}}))
+    http = make_http()
+    with http.crossref() as cr:
+        assert cr.works(ids="10.5555/synthetic.1")["message"]["DOI"] == "10.5555/synthetic.1"
+    assert len(server.log) == 2 and clock.sleeps == [1.0]
+    assert server.log[0].headers["user-agent"].startswith("prune2bib/")
+    assert server.log[0].headers["x-user-agent"] == server.log[0].headers["user-agent"]
+    assert habanero.request.httpx2 is httpx2 and habanero.request_class.httpx2 is httpx2
