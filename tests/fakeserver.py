@@ -45,6 +45,7 @@ class Logged:
     query: dict[str, list[str]]
     headers: dict[str, str]
     at: float  # on the server's clock
+    raw_query: str = ""  # the query string exactly as sent
 
     def param(self, name: str) -> str:
         return self.query.get(name, [""])[0]
@@ -74,6 +75,7 @@ class FakeServer:
         self.max_requests = max_requests
         self.lifetime = lifetime
         self.log: list[Logged] = []
+        self.exchanges: list[tuple[Logged, Reply]] = []  # every request with the reply it got
         self.overrun = False
         self._scripts: dict[str, list[Reply]] = {}
         self._routes: dict[str, Callable[[Logged], Reply]] = {}
@@ -149,9 +151,11 @@ class FakeServer:
                 parts = urlsplit(self.path)
                 logged = Logged(
                     "GET", parts.path, parse_qs(parts.query, keep_blank_values=True),
-                    {k.lower(): v for k, v in self.headers.items()}, server.clock(),
+                    {k.lower(): v for k, v in self.headers.items()}, server.clock(), parts.query,
                 )  # fmt: skip
                 reply = server._answer(logged)
+                with server._lock:
+                    server.exchanges.append((logged, reply))
                 if reply.delay:
                     time.sleep(reply.delay)
                 body, default_type = reply.encoded()

@@ -10,7 +10,6 @@ import subprocess
 import sys
 import textwrap
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 

@@ -10,7 +10,7 @@ from prune2bib import venues_dblp
 from prune2bib.errors import NetworkError
 from prune2bib.record import ARTICLE_JOURNAL, PAPER_CONFERENCE, Person, Record
 from prune2bib.resolvers import dblp
-from tests.conftest import CASSETTES
+from conftest import CASSETTES
 
 SOURCES = CASSETTES / "sources" / "dblp"
 

@@ -15,7 +15,7 @@ import pytest
 
 from fakeserver import FakeClock, FakeServer, Reply
 from prune2bib import __version__
-from prune2bib.errors import NetworkError
+from prune2bib.errors import NetworkError, UsageError
 from prune2bib.http import SERVICES, Http, NotFound, RetryPolicy, ServiceError, base_url
 
 
@@ -209,6 +209,12 @@ def test_each_base_url_can_be_overridden(server, make_http, service, monkeypatch
     assert base_url(service) == server.url + f"/{service}-mirror"
     assert make_http().get_json(service, "/probe") == {"service": service}
     assert [r.path for r in server.log] == [f"/{service}-mirror/probe"]
+
+
+def test_a_base_url_without_scheme_is_a_usage_error(monkeypatch):
+    monkeypatch.setenv("PRUNE2BIB_DBLP_URL", "127.0.0.1:8080")
+    with pytest.raises(UsageError, match="PRUNE2BIB_DBLP_URL must be an http"):
+        base_url("dblp")
 
 
 def test_default_base_urls(monkeypatch):

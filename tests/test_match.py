@@ -111,6 +111,12 @@ def test_event_or_short_container_title_also_name_the_venue():
     assert is_same_paper("Synthetic paper 7", "CVPR", 2019, by_short, preprint=False)[0]
 
 
+def test_an_ieee_doi_names_its_conference():
+    by_doi = conference(container="", doi="10.1109/CVPR.2019.00289")
+    assert is_same_paper("Synthetic paper 7", "CVPR", 2019, by_doi, preprint=False) == (True, "")
+    assert is_same_paper("Synthetic paper 7", "ICCV", 2019, by_doi, preprint=False)[0] is False
+
+
 def test_preprints_get_a_year_of_slack_and_no_venue_check():
     preprint = Record(type=PREPRINT, title="Synthetic paper 7", issued=(2018, 11, 2))
     assert is_same_paper("Synthetic paper 7", "CVPR", 2019, preprint, preprint=True) == (True, "")

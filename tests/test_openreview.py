@@ -9,7 +9,7 @@ import pytest
 from prune2bib.errors import NetworkError
 from prune2bib.record import PAPER_CONFERENCE, Person
 from prune2bib.resolvers import openreview
-from tests.conftest import CASSETTES
+from conftest import CASSETTES
 
 SOURCES = CASSETTES / "sources" / "openreview"
 

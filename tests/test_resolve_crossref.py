@@ -21,7 +21,7 @@ from prune2bib.readme import Entry
 from prune2bib.record import ARTICLE_JOURNAL, PAPER_CONFERENCE, PREPRINT, Person
 from prune2bib.resolve import Settings, resolve_rows
 from prune2bib.resolvers.crossref import to_record
-from wire import CROSSREF_LIMITS, JSON_TYPE, FakeArxiv, crossref_list, crossref_not_found, crossref_ok, crossref_work
+from wire import JSON_TYPE, FakeArxiv, crossref_list, crossref_not_found, crossref_ok, crossref_work
 
 TESTS = Path(__file__).resolve().parent
 

@@ -38,7 +38,7 @@ import requests
 from requests.adapters import HTTPAdapter
 
 from prune2bib import __version__
-from prune2bib.errors import NetworkError
+from prune2bib.errors import NetworkError, UsageError
 
 
 def _project_url() -> str:
@@ -93,7 +93,10 @@ SERVICES = {
 def base_url(service: str) -> str:
     """The service's base URL without trailing slash; `PRUNE2BIB_<SERVICE>_URL` overrides it."""
     known = SERVICES[service]
-    return (os.environ.get(known.env) or known.default_url).rstrip("/")
+    url = (os.environ.get(known.env) or known.default_url).strip().rstrip("/")
+    if not url.lower().startswith(("http://", "https://")):
+        raise UsageError(f"{known.env} must be an http:// or https:// URL, not {url!r}")
+    return url
 
 
 def user_agent(mailto: str) -> str:
@@ -179,25 +182,31 @@ class Http:
         waited = 0.0
         for attempt in range(1, self.policy.attempts + 1):
             self._wait_for_slot(state)
-            try:
-                response = send()
-            except RETRYABLE_ERRORS as err:
-                problem, delay = _describe(err), self._backoff(attempt)
-            else:
-                self._adapt(state, response.headers)
-                if response.status_code not in RETRY_STATUSES:
-                    state.consecutive_failures = 0
-                    return response
-                problem = f"HTTP {response.status_code}"
-                delay = _retry_after(response.headers)
-                if delay is None:
-                    delay = self._backoff(attempt)
+            response, problem, delay = self._attempt(service, state, send, attempt)
+            if response is not None:
+                return response
             if attempt == self.policy.attempts or waited + delay > self.policy.max_total_wait:
                 break
             self.sleep(delay)
             waited += delay
         state.consecutive_failures += 1
         raise NetworkError(f"{service}: {problem} after {attempt} attempt(s) and {waited:g} s of waiting")
+
+    def _attempt(self, service: str, state: _ServiceState, send, attempt: int) -> tuple[Any, str, float]:
+        """(response, '', 0) when done; (None, what went wrong, seconds to wait) to retry."""
+        try:
+            response = send()
+        except RETRYABLE_ERRORS as err:
+            return None, _describe(err), self._backoff(attempt)
+        except (requests.exceptions.RequestException, httpx2.HTTPError) as err:
+            # Not worth retrying (a bad URL, too many redirects): one line, not a traceback.
+            raise NetworkError(f"{service}: {type(err).__name__}: {err}") from err
+        self._adapt(state, response.headers)
+        if response.status_code not in RETRY_STATUSES:
+            state.consecutive_failures = 0
+            return response, "", 0.0
+        delay = _retry_after(response.headers)
+        return None, f"HTTP {response.status_code}", self._backoff(attempt) if delay is None else delay
 
     def _wait_for_slot(self, state: _ServiceState) -> None:
         now = self.clock()

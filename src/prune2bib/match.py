@@ -87,14 +87,16 @@ def year_agrees(row_year: int, year: int | None, *, preprint: bool) -> tuple[boo
 
 
 def venue_agrees(row_venue: str, row_year: int | None, candidate: Record) -> tuple[bool, str]:
-    """The row's venue named in the candidate's container, short container or event title."""
-    names = (candidate.container_title, candidate.container_title_short, candidate.event_title, candidate.collection_title)
+    """The row's venue named in the candidate's container, short container, event title or DOI."""
+    # IEEE conference DOIs carry the acronym and year (10.1109/CVPR.2019.00289): a venue name too.
+    names = (candidate.container_title, candidate.container_title_short, candidate.event_title,
+             candidate.collection_title, candidate.doi)  # fmt: skip
     haystack = " " + " ".join(normalize_title(n) for n in names if n) + " "
     if not haystack.strip():
         return False, f"candidate names no venue (expected {row_venue})"
     if any(f" {needle} " in haystack for needle in venue_needles(row_venue, row_year)):
         return True, ""
-    shown = candidate.container_title or candidate.event_title or candidate.container_title_short
+    shown = candidate.container_title or candidate.event_title or candidate.container_title_short or candidate.doi
     return False, f'venue "{shown}" is not {row_venue}'
 
 
