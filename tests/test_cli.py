@@ -73,7 +73,8 @@ def test_filters_since_until_venue():
     assert len(items) == 21  # CVPR rows of 2019 (9) and 2020 (12) in the list
 
 
-def test_default_readme_falls_back_to_bundled_snapshot_without_network():
+def test_default_readme_falls_back_to_bundled_snapshot_without_network(monkeypatch):
+    monkeypatch.setenv("PRUNE2BIB_README_URL", "http://127.0.0.1:9/README.md")
     result = run("export", "--no-resolve", "--format", "csljson", "--year", "2015")
     assert result.exit_code == 0, result.output
     assert "bundled" in result.stderr

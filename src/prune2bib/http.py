@@ -73,6 +73,7 @@ class Service:
     default_url: str
     min_interval: float  # seconds between the starts of two requests
     floor_interval: float = 0.0  # what adaptive rate-limit headers may lower it to, at most
+    wants_contact: bool = True  # a metadata API whose operators ask for a mailto
 
 
 SERVICES = {
@@ -86,6 +87,8 @@ SERVICES = {
         Service("openreview2", "PRUNE2BIB_OPENREVIEW2_URL", "https://api2.openreview.net", 1.0, 1.0),
         # DBLP publishes no limit but answers bursts with 429 pages: stay well under.
         Service("dblp", "PRUNE2BIB_DBLP_URL", "https://dblp.org", 2.0, 2.0),
+        # Plain documents named by full URL (the README itself): no base URL of its own.
+        Service("web", "PRUNE2BIB_WEB_URL", "https://raw.githubusercontent.com", 0.0, 0.0, wants_contact=False),
     )
 }
 
@@ -178,7 +181,8 @@ class Http:
         state = self._states[service]
         if state.consecutive_failures >= self.policy.failures_to_give_up:
             raise NetworkError(f"{service} is unreachable (gave up after repeated failures); not asked again this run")
-        self._warn_without_mailto()
+        if SERVICES[service].wants_contact:
+            self._warn_without_mailto()
         waited = 0.0
         for attempt in range(1, self.policy.attempts + 1):
             self._wait_for_slot(state)
@@ -326,6 +330,32 @@ class EtiquetteSession(requests.Session):
         kwargs["timeout"] = kwargs.get("timeout") or self._http.policy.timeout
         send = lambda: requests.Session.request(self, method, url, headers=headers, **kwargs)  # noqa: E731
         return self._http.call(self._service, send)
+
+
+class TooLarge(NetworkError):
+    """A document's body is larger than the caller accepts."""
+
+
+def fetch_document(url: str, *, max_bytes: int, http: Http | None = None) -> tuple[bytes, str]:
+    """GET a whole document by URL (the README): its bytes and Content-Type.
+
+    A short retry budget, since a fallback (the bundled snapshot) is usually at hand. Error
+    statuses raise `ServiceError`/`NotFound`; a body over `max_bytes` raises `TooLarge` without
+    reading the rest.
+    """
+    http = http or Http(policy=RetryPolicy(attempts=2, backoff_base=0.5, max_total_wait=5.0, timeout=15.0))
+    response = http.session("web").get(url, stream=True)
+    with contextlib.closing(response):
+        if response.status_code == 404:
+            raise NotFound("web", 404, url)
+        if response.status_code >= 400:
+            raise ServiceError("web", response.status_code, url)
+        body = bytearray()
+        for chunk in response.iter_content(64 * 1024):
+            body += chunk
+            if len(body) > max_bytes:
+                raise TooLarge(f"{url}: the body is larger than {max_bytes} bytes")
+        return bytes(body), response.headers.get("content-type", "")
 
 
 class _Httpx2ThroughHttp:

@@ -7,6 +7,7 @@ or an enormous body is refused with a one-line message rather than parsed as a l
 
 from __future__ import annotations
 
+import os
 import sys
 from importlib import resources
 from pathlib import Path
@@ -16,6 +17,7 @@ from prune2bib.errors import NetworkError, ReadmeError
 from prune2bib.readme import load_readme_text
 
 UPSTREAM_URL = "https://raw.githubusercontent.com/he-y/Awesome-Pruning/main/README.md"
+UPSTREAM_ENV = "PRUNE2BIB_README_URL"  # a mirror of the upstream README
 MAX_README_BYTES = 8 * 1024 * 1024  # the real list is ~107 kB; anything this big is not it
 
 
@@ -24,7 +26,7 @@ def load(spec: str | None, *, offline: bool = False) -> tuple[str, str]:
     if spec is None:
         return _default(offline)
     if spec == "-":
-        return load_readme_text(sys.stdin.buffer.read(MAX_README_BYTES + 1)[: MAX_README_BYTES + 1]), "README from stdin"
+        return _from_stdin(), "README from stdin"
     if spec.startswith(("http://", "https://")):
         return _from_url(spec), spec
     return _from_path(Path(spec)), spec
@@ -38,11 +40,19 @@ def bundled() -> tuple[str, str]:
 def _default(offline: bool) -> tuple[str, str]:
     if offline:
         return bundled()
+    upstream = os.environ.get(UPSTREAM_ENV) or UPSTREAM_URL
     try:
-        return _from_url(UPSTREAM_URL), UPSTREAM_URL
-    except (NetworkError, ReadmeError):
+        return _from_url(upstream), upstream
+    except (NetworkError, ReadmeError) as err:
         text, origin = bundled()
-        return text, f"{origin}: the upstream README could not be fetched"
+        return text, f"{origin} ({upstream} could not be used: {err})"
+
+
+def _from_stdin() -> str:
+    data = sys.stdin.buffer.read(MAX_README_BYTES + 1)
+    if len(data) > MAX_README_BYTES:
+        raise ReadmeError(f"stdin: more than {MAX_README_BYTES} bytes is too large for a README")
+    return load_readme_text(data)
 
 
 def _from_path(path: Path) -> str:
@@ -56,7 +66,12 @@ def _from_path(path: Path) -> str:
 
 
 def _from_url(url: str) -> str:
-    body, content_type = http.fetch_document(url, max_bytes=MAX_README_BYTES)
+    try:
+        body, content_type = http.fetch_document(url, max_bytes=MAX_README_BYTES)
+    except http.TooLarge as err:
+        raise ReadmeError(str(err)) from None
+    except http.ServiceError as err:
+        raise ReadmeError(f"{url}: the server answered HTTP {err.status}") from None
     if "html" in content_type.lower() or body.lstrip()[:15].lower().startswith((b"<!doctype html", b"<html")):
         raise ReadmeError(f"{url}: the server sent an HTML page, not a markdown README (use the raw file's URL)")
     return load_readme_text(body)
