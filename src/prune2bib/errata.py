@@ -83,3 +83,16 @@ def _link_disagreements(entry: Entry) -> list[Erratum]:
         message = f"the link shows the year {link_year} but the row is under {entry.year}"
         found.append(Erratum(entry.line, "year-mismatch", message))
     return found
+
+
+def mislinked(outcomes) -> list[Erratum]:
+    """Rows whose link resolved to a paper other than the row's title (`check --resolve`).
+
+    `outcomes` are `pipeline.RowOutcome`s; the resolver flags a title mismatch and names the
+    paper the link points to in its reason.
+    """
+    return [
+        Erratum(o.entry.line, "mislinked", f"{o.identifier}: {o.reason}")
+        for o in outcomes
+        if getattr(o, "title_mismatch", False)
+    ]
