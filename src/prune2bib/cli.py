@@ -94,13 +94,14 @@ def main():
 @click.option("--offline", is_flag=True, help="Use only the cache; ask no service.")
 @click.option("--refresh", is_flag=True, help="Ignore cached records and ask the services again.")
 @click.option("--no-resolve", is_flag=True, help="README data only: no cache, no network.")
+@click.option("--resolved-only", is_flag=True, help="Leave out rows no source resolved (README data only).")
 @click.option("--prefer", type=click.Choice(["published", "preprint"]), default="published", show_default=True)
 @click.option("--mailto", envvar="PRUNE2BIB_MAILTO", help="Your contact address for the services' polite pools.")
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Write one JSON line per row here.")
 @click.option("--keys", "keyfile", type=click.Path(dir_okay=False, path_type=Path), help="Citation key file (default: in the user data dir).")
 @domain_errors
 def export(readme_spec, types, years, since, until, venues, fmt, output, split, group_by, jabref_groups,
-           ascii_only, venue_style, offline, refresh, no_resolve, prefer, mailto, report, keyfile):
+           ascii_only, venue_style, offline, refresh, no_resolve, resolved_only, prefer, mailto, report, keyfile):
     """Export the list (or the rows you select) as a bibliography."""
     fmt = _choose_format(fmt, output)
     row_filter = _row_filter(types, years, since, until, venues)
@@ -117,7 +118,8 @@ def export(readme_spec, types, years, since, until, venues, fmt, output, split, 
         jabref_groups=jabref_groups,
         venue_style=venue_style,
     )
-    _write_output([o.record for o in outcomes], fmt, options, output, split)
+    exported = [o for o in outcomes if o.status in pipeline.RESOLVED_STATUSES] if resolved_only else outcomes
+    _write_output([o.record for o in exported], fmt, options, output, split)
     if report:
         _write_atomic(report, "".join(o.report_line() + "\n" for o in outcomes))
     click.echo(f"prune2bib: {pipeline.summary(outcomes)}", err=True)

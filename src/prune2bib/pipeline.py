@@ -20,6 +20,9 @@ from prune2bib.readme import Entry
 from prune2bib.record import Provenance, Record
 
 
+RESOLVED_STATUSES = ("resolved", "cached")  # a source's record is in the entry
+
+
 @dataclass(frozen=True)
 class RowFilter:
     """The rows a user asked for. Empty means 'all'."""

@@ -1,0 +1,56 @@
+"""Regenerate examples/: `python tests/tools/make_examples.py` (offline, deterministic).
+
+1. fills a temporary cache by replaying the resolution cassettes (replay_into_cache.py);
+2. exports, with `prune2bib export --offline` and the committed key file examples/keys/citekeys.json:
+   - awesome-pruning.{bib,json,ris}: the whole list (covered rows resolved, the rest README data);
+   - filter-pruning.bib: `--type F`;
+   - zotero-collections.bib: with `--jabref-groups` (one Zotero collection per type);
+   - by-type/{F,W,S,Other}.bib: `--split`;
+   - resolved.{bib,json,ris}: `--resolved-only`, the rows with sourced authors.
+tests/test_examples.py checks that the committed files equal a fresh regeneration.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import replay_into_cache  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+UPSTREAM = ROOT / "tests" / "data" / "awesome-pruning-README-upstream.md"
+
+EXPORTS = [
+    (["-o", "awesome-pruning.bib"]),
+    (["-o", "awesome-pruning.json"]),
+    (["-o", "awesome-pruning.ris"]),
+    (["--type", "F", "-o", "filter-pruning.bib"]),
+    (["--jabref-groups", "-o", "zotero-collections.bib"]),
+    (["--format", "bibtex", "--split", "by-type"]),
+    (["--resolved-only", "-o", "resolved.bib"]),
+    (["--resolved-only", "-o", "resolved.json"]),
+    (["--resolved-only", "-o", "resolved.ris"]),
+]
+
+
+def make_examples(out_dir: Path, keyfile: Path) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        cache_dir = Path(tmp) / "cache"
+        replay_into_cache.fill_cache(cache_dir)
+        env = {**os.environ, "PRUNE2BIB_CACHE_DIR": str(cache_dir), "PRUNE2BIB_DATA_DIR": tmp}
+        for args in EXPORTS:
+            command = [sys.executable, "-m", "prune2bib", "export", "--offline", "--readme", str(UPSTREAM),
+                       "--keys", str(keyfile), *args]  # fmt: skip
+            subprocess.run(command, cwd=out_dir, env=env, check=True, stderr=subprocess.DEVNULL)
+
+
+if __name__ == "__main__":
+    examples = ROOT / "examples"
+    shutil.rmtree(examples / "by-type", ignore_errors=True)
+    make_examples(examples, examples / "keys" / "citekeys.json")
+    print(f"regenerated {examples}")
