@@ -16,7 +16,7 @@ import click
 from prune2bib import __version__, errata, pipeline, readme_source, settings, writers
 from prune2bib.errors import Prune2bibError, UsageError
 from prune2bib.readme import parse_readme
-from prune2bib.taxonomy import TYPE_ORDER
+from prune2bib.taxonomy import TYPE_NAMES, TYPE_ORDER
 
 EXIT_INTERRUPTED = 130
 
@@ -91,6 +91,8 @@ def main():
 @click.option("--jabref-groups", is_flag=True, help="Add a JabRef groups block (Zotero turns it into collections).")
 @click.option("--ascii", "ascii_only", is_flag=True, help="BibTeX with LaTeX accents instead of UTF-8.")
 @click.option("--venue-style", type=click.Choice(["long", "short"]), default="long", show_default=True)
+@click.option("--type-name", "type_names", multiple=True, metavar="CODE=NAME",
+              help="The tag for a type, e.g. 'F=channel pruning' (repeatable; default: filter pruning, …).")
 @click.option("--offline", is_flag=True, help="Use only the cache; ask no service.")
 @click.option("--refresh", is_flag=True, help="Ignore cached records and ask the services again.")
 @click.option("--no-resolve", is_flag=True, help="README data only: no cache, no network.")
@@ -101,7 +103,7 @@ def main():
 @click.option("--keys", "keyfile", type=click.Path(dir_okay=False, path_type=Path), help="Citation key file (default: in the user data dir).")
 @domain_errors
 def export(readme_spec, types, years, since, until, venues, fmt, output, split, group_by, jabref_groups,
-           ascii_only, venue_style, offline, refresh, no_resolve, resolved_only, prefer, mailto, report, keyfile):
+           ascii_only, venue_style, type_names, offline, refresh, no_resolve, resolved_only, prefer, mailto, report, keyfile):
     """Export the list (or the rows you select) as a bibliography."""
     fmt = _choose_format(fmt, output)
     row_filter = _row_filter(types, years, since, until, venues)
@@ -117,12 +119,24 @@ def export(readme_spec, types, years, since, until, venues, fmt, output, split, 
         ascii=ascii_only,
         jabref_groups=jabref_groups,
         venue_style=venue_style,
+        type_names=_type_names(type_names),
     )
     exported = [o for o in outcomes if o.status in pipeline.RESOLVED_STATUSES] if resolved_only else outcomes
     _write_output([o.record for o in exported], fmt, options, output, split)
     if report:
         _write_atomic(report, "".join(o.report_line() + "\n" for o in outcomes))
     click.echo(f"prune2bib: {pipeline.summary(outcomes)}", err=True)
+
+
+def _type_names(pairs: tuple[str, ...]) -> dict[str, str]:
+    names = dict(TYPE_NAMES)
+    for pair in pairs:
+        code, sep, name = pair.partition("=")
+        canonical = next((t for t in TYPE_ORDER if t.lower() == code.strip().lower()), None)
+        if not sep or canonical is None or not name.strip():
+            raise UsageError(f"--type-name takes CODE=NAME with CODE one of {', '.join(TYPE_ORDER)}, not {pair!r}")
+        names[canonical] = name.strip()
+    return names
 
 
 def _choose_format(fmt: str | None, output: Path | None) -> str:
