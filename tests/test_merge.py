@@ -94,3 +94,10 @@ def test_journal_record_changes_the_type():
     base = record_from_entry(ENTRY, IDENT)
     record, _ = merge(base, Record(type=ARTICLE_JOURNAL, title=ENTRY.title, container_title="IEEE TPAMI"), "crossref")
     assert record.type == ARTICLE_JOURNAL and record.container_title == "IEEE TPAMI"
+
+
+def test_doubled_scheme_in_a_code_link_is_repaired_in_the_record():
+    entry = Entry(line=1, year=2022, title="A Synthetic Study", url="https://example.org/p", venue="ECCV", types=("W",),
+                  code=(CodeLink("PyTorch(Author)", "https://https://github.com/example/synthetic"),))  # fmt: skip
+    record = record_from_entry(entry, Identifier("url", "https://example.org/p"))
+    assert record.code == (CodeLink("PyTorch(Author)", "https://github.com/example/synthetic"),)

@@ -8,10 +8,15 @@ invented author is worse than none.
 
 from __future__ import annotations
 
+import re
+
 from prune2bib import taxonomy
 from prune2bib.identify import Identifier
 from prune2bib.readme import Entry
-from prune2bib.record import PAPER_CONFERENCE, Record, WEBPAGE
+from prune2bib.record import PAPER_CONFERENCE, CodeLink, Record, WEBPAGE
+
+# 'https://https://github.com/…': a doubled scheme is an unambiguous slip; `check` still reports it.
+_DOUBLED_SCHEME = re.compile(r"^(https?://)+(?=https?://)", re.IGNORECASE)
 
 
 def record_from_entry(entry: Entry, ident: Identifier) -> Record:
@@ -30,5 +35,10 @@ def record_from_entry(entry: Entry, ident: Identifier) -> Record:
         openreview_id=ident.value if ident.kind == "openreview" else "",
         venue_note=entry.venue_note,
         types=entry.types,
-        code=entry.code,
+        code=tuple(_repaired(link) for link in entry.code),
     )
+
+
+def _repaired(link: CodeLink) -> CodeLink:
+    url = _DOUBLED_SCHEME.sub("", link.url)
+    return link if url == link.url else CodeLink(link.label, url, link.status)
