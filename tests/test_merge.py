@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from prune2bib.baseline import record_from_entry
 from prune2bib.identify import Identifier
-from prune2bib.merge import merge
+from prune2bib.merge import merge, merge_records
 from prune2bib.readme import Entry
 from prune2bib.record import ARTICLE_JOURNAL, PAPER_CONFERENCE, PREPRINT, CodeLink, Person, Record
 
@@ -101,3 +101,39 @@ def test_doubled_scheme_in_a_code_link_is_repaired_in_the_record():
                   code=(CodeLink("PyTorch(Author)", "https://https://github.com/example/synthetic"),))  # fmt: skip
     record = record_from_entry(entry, Identifier("url", "https://example.org/p"))
     assert record.code == (CodeLink("PyTorch(Author)", "https://github.com/example/synthetic"),)
+
+
+# ---------------------------------------------------------------------- several sources (issue 4)
+
+DBLP = Record(type=PAPER_CONFERENCE, title="Synthetic Paper 1", authors=(Person("Author1", "Synth"),), issued=(2019,),
+              container_title="Synthetic Proceedings 2019", container_title_short="CVPR", page="1-10")  # fmt: skip
+CROSSREF = Record(type=PAPER_CONFERENCE, title="SYNTHETIC PAPER 1", issued=(2019, 6), doi="10.5555/synthetic.1",
+                  publisher="Synthetic Press", page="99-108")  # fmt: skip
+ARXIV = Record(type=PREPRINT, title="Synthetic paper 1 (preprint)", authors=(Person("Author1", "Synth"), Person("Other", "Synth")),
+               issued=(2018, 11, 1), doi="10.5555/journal-extension", arxiv_id="2101.00001", arxiv_class="cs.CV",
+               publisher="arXiv")  # fmt: skip
+
+
+def venue_row():
+    entry = Entry(line=1, year=2019, title="Synthetic paper 1", url="https://arxiv.org/abs/2101.00001", venue="CVPR", types=("F",))
+    return record_from_entry(entry, Identifier("arxiv", "2101.00001"))
+
+
+def test_published_sources_fill_each_other_and_the_preprint_adds_only_its_identity():
+    record, provenance = merge_records(venue_row(), [("dblp", DBLP), ("crossref", CROSSREF), ("arxiv", ARXIV)])
+    assert (record.title, record.page, record.doi, record.publisher) == ("Synthetic Paper 1", "1-10", "10.5555/synthetic.1", "Synthetic Press")
+    assert (record.arxiv_id, record.arxiv_class, record.issued, len(record.authors)) == ("2101.00001", "cs.CV", (2019,), 1)
+    sources = provenance.as_dict()
+    assert (sources["title"], sources["page"], sources["doi"], sources["arxiv_class"], sources["types"]) == (
+        "dblp", "dblp", "crossref", "arxiv", "readme")  # fmt: skip
+
+
+def test_authors_fall_back_to_the_preprint_when_the_published_record_has_none():
+    record, provenance = merge_records(venue_row(), [("crossref", CROSSREF), ("arxiv", ARXIV)])
+    assert [p.family for p in record.authors] == ["Author1", "Other"] and provenance.as_dict()["authors"] == "arxiv"
+
+
+def test_prefer_preprint_with_a_published_record_beside_it():
+    record, provenance = merge_records(venue_row(), [("dblp", DBLP), ("arxiv", ARXIV)], prefer="preprint")
+    assert (record.type, record.title, record.issued, record.page) == (PREPRINT, ARXIV.title, (2018, 11, 1), "")
+    assert provenance.as_dict()["title"] == "arxiv"

@@ -1,5 +1,5 @@
 """arXiv rows through resolve.resolve_rows against a fake arXiv (synthetic Atom feeds): batching,
-validation, order, versions, retry-alone, the record's fields, the cache and --offline."""
+validation, order, versions, ask-again, the record's fields, the cache and --offline."""
 
 from __future__ import annotations
 
@@ -96,12 +96,12 @@ def test_arxiv_400_for_a_batch_is_reported_per_id(arxiv_server, http):
     }
 
 
-def test_a_missing_id_is_retried_alone_once(arxiv_server, http, cache):
+def test_missing_ids_are_asked_again_once_together(arxiv_server, http, cache):
     server = arxiv_server(FakeArxiv(papers(1, 2, 3), drop_once=(synthetic_arxiv_id(2),)))
     outcomes = resolve_rows([arxiv_row(1), arxiv_row(2), arxiv_row(3), arxiv_row(4)], Settings(), cache=cache, http=http)
     assert [o.status for o in outcomes] == ["resolved", "resolved", "resolved", "unresolved"]
     assert outcomes[3].reason == "not found on arXiv"
-    assert [r.param("id_list") for r in server.log[1:]] == [synthetic_arxiv_id(2), synthetic_arxiv_id(4)]
+    assert [r.param("id_list") for r in server.log[1:]] == [f"{synthetic_arxiv_id(2)},{synthetic_arxiv_id(4)}"]
 
 
 def test_versions_are_respected(arxiv_server, http, cache):
@@ -181,11 +181,11 @@ def test_a_link_to_another_paper_is_a_title_mismatch(arxiv_server, http, cache):
 
 def test_after_the_retry_budget_rows_are_unresolved_and_the_run_goes_on(arxiv_server, http, cache):
     server = arxiv_server(lambda request: Reply(503, "arXiv is down"))
-    rows = [arxiv_row(1), (Entry(1, 2021, "Synthetic paper 9", "https://openreview.net/forum?id=x", "ICLR", ("F",)),
-                           Identifier("openreview", "x"))]  # fmt: skip
+    rows = [arxiv_row(1), (Entry(1, 2021, "Synthetic paper 9", "https://proceedings.mlr.press/v1/x21a.html", "arXiv", ("F",)),
+                           Identifier("pmlr", "v1/x21a"))]  # fmt: skip
     outcomes = resolve_rows(rows, Settings(), cache=cache, http=http)
     assert outcomes[0].status == "unresolved" and "arxiv: HTTP 503 after 3 attempt" in outcomes[0].reason
-    assert (outcomes[1].status, outcomes[1].reason) == ("skipped", "no resolver for openreview links yet")
+    assert (outcomes[1].status, outcomes[1].reason) == ("skipped", "no resolver for pmlr links of venue 'arXiv'")
     assert len(server.log) == 3
     assert cache.get("arxiv:2101.00001") is None  # a failure is not cached: the next run asks again
 

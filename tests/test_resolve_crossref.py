@@ -21,7 +21,9 @@ from prune2bib.readme import Entry
 from prune2bib.record import ARTICLE_JOURNAL, PAPER_CONFERENCE, PREPRINT, Person
 from prune2bib.resolve import Settings, resolve_rows
 from prune2bib.resolvers.crossref import to_record
+from prune2bib.published import query_key
 from wire import JSON_TYPE, FakeArxiv, crossref_list, crossref_not_found, crossref_ok, crossref_work
+from wire_dblp import FakeDblp, dblp_info
 
 TESTS = Path(__file__).resolve().parent
 
@@ -61,6 +63,7 @@ def server(clock, monkeypatch):
     with FakeServer(clock=clock) as srv:
         monkeypatch.setenv("PRUNE2BIB_CROSSREF_URL", srv.url)
         monkeypatch.setenv("PRUNE2BIB_ARXIV_URL", srv.url)
+        monkeypatch.setenv("PRUNE2BIB_DBLP_URL", srv.url)
         yield srv
 
 
@@ -160,48 +163,69 @@ def test_authors_without_family_name_stay_literal():
 
 
 # ---------------------------------------------------------------------- bibliographic queries
+# A CVF / IJCAI row is found on DBLP; when DBLP's record has no DOI, a Crossref bibliographic query
+# fills it, and only a candidate the match guard accepts may do so.
+
+
+def dblp_without_doi(server, n: int, venue: str = "CVPR", year: int = 2019):
+    server.route("/search/publ/api", FakeDblp(extra=[dblp_info(f"Synthetic paper {n}", venue, year, n=n, pages="1-10")]))
 
 
 def test_a_cvf_row_is_resolved_through_a_query_and_the_match_guard(server, http, cache):
+    dblp_without_doi(server, 8)
     server.script("/works", crossref_list([crossref_work(90, title="Synthetic paper 8 Revisited"), crossref_work(8)]))
     (outcome,) = resolve_rows([cvf_row(8)], Settings(), cache=cache, http=http)
     assert (outcome.status, outcome.record.doi) == ("resolved", "10.5555/synthetic.8")  # the 2nd hit, not the top score
-    (request,) = server.log
-    assert request.path == "/works"
+    assert (outcome.source, outcome.provenance.as_dict()["doi"], outcome.provenance.as_dict()["page"]) == ("dblp", "crossref", "dblp")
+    (search, request) = server.log
+    assert search.path == "/search/publ/api" and request.path == "/works"
     assert request.param("query.bibliographic") == "Synthetic paper 8"
     assert request.param("filter") == "from-pub-date:2018,until-pub-date:2020"
     assert request.param("rows") == "5"
     assert {"DOI", "title", "author", "issued", "container-title", "type"} <= set(request.param("select").split(","))
     again = resolve_rows([cvf_row(8)], Settings(), cache=cache, http=http)
-    assert again[0].status == "cached" and again[0].record == outcome.record and len(server.log) == 1
+    assert again[0].status == "cached" and again[0].record == outcome.record and len(server.log) == 2
 
 
 def test_a_candidate_with_the_right_title_but_the_wrong_year_is_rejected(server, http, cache):
+    dblp_without_doi(server, 9)
     server.script("/works", crossref_list([crossref_work(9, year=2018)]))
     (outcome,) = resolve_rows([cvf_row(9)], Settings(), cache=cache, http=http)
-    assert (outcome.status, outcome.record) == ("unresolved", None)
-    assert outcome.reason == "candidate rejected: year 2018 ≠ 2019"
+    assert (outcome.status, outcome.record.doi) == ("resolved", "")  # DBLP's record, without Crossref's DOI
+    assert outcome.reason == "no DOI from Crossref: candidate rejected: year 2018 ≠ 2019"
 
 
 def test_a_candidate_with_the_right_title_but_the_wrong_venue_is_rejected(server, http, cache):
+    dblp_without_doi(server, 10)
     iccv = crossref_work(10, container=("2019 IEEE/CVF International Conference on Computer Vision (ICCV)",))
     server.script("/works", crossref_list([iccv]))
     (outcome,) = resolve_rows([cvf_row(10)], Settings(), cache=cache, http=http)
-    assert outcome.reason == 'candidate rejected: venue "2019 IEEE/CVF International Conference on Computer Vision (ICCV)" is not CVPR'
+    assert outcome.reason == 'no DOI from Crossref: candidate rejected: venue "2019 IEEE/CVF International Conference on Computer Vision (ICCV)" is not CVPR'
 
 
 def test_a_candidate_with_another_title_is_rejected(server, http, cache):
+    dblp_without_doi(server, 11)
     server.script("/works", crossref_list([crossref_work(11, title="Synthetic paper 11 and Beyond")]))
     (outcome,) = resolve_rows([cvf_row(11)], Settings(), cache=cache, http=http)
-    assert outcome.status == "unresolved" and not outcome.title_mismatch
-    assert outcome.reason == 'candidate rejected: title differs: "Synthetic paper 11 and Beyond"'
+    assert outcome.record.doi == "" and not outcome.title_mismatch
+    assert outcome.reason == 'no DOI from Crossref: candidate rejected: title differs: "Synthetic paper 11 and Beyond"'
 
 
 def test_no_candidate_at_all(server, http, cache):
+    dblp_without_doi(server, 12, venue="IJCAI")
     server.script("/works", crossref_list([]))
-    (outcome,) = resolve_rows([cvf_row(12, kind="ijcai", venue="IJCAI")], Settings(), cache=cache, http=http)
-    assert outcome.reason == "not found on Crossref (no candidate for the title)"
-    assert cache.get(outcome.key).status == "not-found"
+    entry, ident = cvf_row(12, kind="ijcai", venue="IJCAI")
+    (outcome,) = resolve_rows([(entry, ident)], Settings(), cache=cache, http=http)
+    assert outcome.reason == "no DOI from Crossref: not found on Crossref (no candidate for the title)"
+    assert cache.get(query_key(entry)).status == "not-found"
+
+
+def test_a_page_link_of_a_row_naming_no_conference_gets_a_crossref_query(server, http, cache):
+    server.script("/works", crossref_list([crossref_work(13)]))
+    entry, ident = cvf_row(13, venue="arXiv")
+    (outcome,) = resolve_rows([(entry, ident)], Settings(), cache=cache, http=http)
+    assert [r.path for r in server.log] == ["/works"]  # DBLP is not asked for a preprint row
+    assert (outcome.source, outcome.record.doi) == ("crossref", "10.5555/synthetic.13")
 
 
 # ---------------------------------------------------------------------- killed mid-run

@@ -9,6 +9,10 @@ so a killed process loses nothing it committed and a reader never sees half a wr
 Published records never expire; preprint-only and not-found results are re-checked after
 `PRUNE2BIB_PREPRINT_MAX_AGE_DAYS` (default 30) days, since a preprint may since have been
 published and a missing record may since exist. `--offline` reads stale entries too.
+
+A second table holds *listings*: lists of records under one key — a DBLP venue-year's whole
+proceedings (kept for good, so a venue-year is listed once, ever) or the hits of a DBLP title
+search (these expire like not-found results).
 """
 
 from __future__ import annotations
@@ -44,6 +48,13 @@ CREATE TABLE IF NOT EXISTS results (
     fetched  TEXT NOT NULL         -- ISO 8601 UTC
 );
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS listings (
+    key      TEXT PRIMARY KEY,     -- 'dblp:toc:db/conf/cvpr/cvpr2019.bht' or a title-search key
+    source   TEXT NOT NULL,
+    records  TEXT NOT NULL,        -- JSON list of Records
+    expires  INTEGER NOT NULL,     -- 0: kept for good (a non-empty proceedings listing)
+    fetched  TEXT NOT NULL
+);
 """
 
 
@@ -78,6 +89,17 @@ class Cached:
     reason: str
     fetched: str  # ISO 8601 UTC
     stale: bool = False  # older than the max age for re-checking (only `--offline` uses it then)
+
+
+@dataclass(frozen=True)
+class CachedListing:
+    """A stored list of records: a venue-year's proceedings, or the hits of a title search."""
+
+    key: str
+    source: str
+    records: tuple[Record, ...]
+    fetched: str
+    stale: bool = False
 
 
 @dataclass(frozen=True)
@@ -120,11 +142,23 @@ class Cache:
         record = record_from_json(record_json) if record_json else None
         return Cached(key, source, status, record, reason, fetched, stale)
 
+    def get_listing(self, key: str, *, max_age_days: float | None = None) -> CachedListing | None:
+        """A stored listing, or None; expiring ones older than the max age come back `stale`."""
+        row = self._run("SELECT source, records, expires, fetched FROM listings WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            return None
+        source, records_json, expires, fetched = row
+        age_limit = preprint_max_age_days() if max_age_days is None else max_age_days
+        records = tuple(record_from_json(json.dumps(r)) for r in json.loads(records_json))
+        return CachedListing(key, source, records, fetched, bool(expires) and self._age_days(fetched) > age_limit)
+
     def info(self) -> CacheInfo:
         if not self.path.exists():
             return CacheInfo(self.path, 0, ())
         rows = self._run("SELECT source, status, COUNT(*) FROM results GROUP BY source, status ORDER BY source, status")
-        counts = tuple((s, st, n) for s, st, n in rows.fetchall())
+        counts = [(s, st, n) for s, st, n in rows.fetchall()]
+        listed = self._run("SELECT source, COUNT(*) FROM listings GROUP BY source ORDER BY source").fetchall()
+        counts = tuple(sorted(counts + [(s, "listing", n) for s, n in listed]))
         size = sum(p.stat().st_size for p in self._files() if p.exists())
         return CacheInfo(self.path, size, counts)
 
@@ -155,6 +189,23 @@ class Cache:
             raise self._error(err) from err
         return Cached(key, source, status, record, reason, fetched)
 
+    def put_listing(self, key: str, source: str, records, *, expires: bool) -> CachedListing:
+        """Store a listing. A venue-year's proceedings are kept for good (`expires=False`); an empty
+        listing or a title search's hits expire like preprints (DBLP may add the paper later)."""
+        fetched = self._now().astimezone(timezone.utc).isoformat(timespec="seconds")
+        records = tuple(records)
+        body = "[" + ",".join(record_to_json(r) for r in records) + "]"
+        conn = self._connection()
+        try:
+            with conn:
+                conn.execute(
+                    "INSERT OR REPLACE INTO listings (key, source, records, expires, fetched) VALUES (?, ?, ?, ?, ?)",
+                    (key, source, body, int(expires), fetched),
+                )
+        except sqlite3.Error as err:
+            raise self._error(err) from err
+        return CachedListing(key, source, records, fetched)
+
     def clear(self) -> int:
         """Delete every entry; returns how many there were. A damaged file is removed outright."""
         try:
@@ -172,6 +223,7 @@ class Cache:
         try:
             with conn:
                 removed = conn.execute("DELETE FROM results").rowcount
+                removed += conn.execute("DELETE FROM listings").rowcount
             conn.execute("VACUUM")
         except sqlite3.Error as err:
             raise self._error(err) from err

@@ -74,6 +74,7 @@ class Service:
     min_interval: float  # seconds between the starts of two requests
     floor_interval: float = 0.0  # what adaptive rate-limit headers may lower it to, at most
     wants_contact: bool = True  # a metadata API whose operators ask for a mailto
+    api: bool = True  # answers in a data format: a 2xx HTML page is a portal or maintenance page
 
 
 SERVICES = {
@@ -88,7 +89,7 @@ SERVICES = {
         # DBLP publishes no limit but answers bursts with 429 pages: stay well under.
         Service("dblp", "PRUNE2BIB_DBLP_URL", "https://dblp.org", 2.0, 2.0),
         # Plain documents named by full URL (the README itself): no base URL of its own.
-        Service("web", "PRUNE2BIB_WEB_URL", "https://raw.githubusercontent.com", 0.0, 0.0, wants_contact=False),
+        Service("web", "PRUNE2BIB_WEB_URL", "https://raw.githubusercontent.com", 0.0, 0.0, wants_contact=False, api=False),
     )
 }
 
@@ -112,7 +113,13 @@ class ServiceError(NetworkError):
 
     def __init__(self, service: str, status: int, url: str, detail: str = ""):
         self.service, self.status, self.url = service, status, url
-        super().__init__(f"{service} answered HTTP {status} for {url}" + (f": {detail}" if detail else ""))
+        # One line however the body looked (an HTML page, a JSON decoder's message): the report
+        # and the terminal show it as a row's reason.
+        detail = " ".join(detail.split())
+        detail = detail if len(detail) <= 160 else detail[:157] + "..."
+        # Status 0: the answer arrived but could not be read (a client library's parse error).
+        said = f"sent an unreadable answer for {url}" if status == 0 else f"answered HTTP {status} for {url}"
+        super().__init__(f"{service} {said}" + (f": {detail}" if detail else ""))
 
 
 class NotFound(ServiceError):
@@ -206,6 +213,9 @@ class Http:
             # Not worth retrying (a bad URL, too many redirects): one line, not a traceback.
             raise NetworkError(f"{service}: {type(err).__name__}: {err}") from err
         self._adapt(state, response.headers)
+        if _html_instead_of_data(service, response):
+            # A captive portal (hotel Wi-Fi) or a maintenance page: not an answer, and often brief.
+            return None, "answered with an HTML page instead of its data format", self._backoff(attempt)
         if response.status_code not in RETRY_STATUSES:
             state.consecutive_failures = 0
             return response, "", 0.0
@@ -373,6 +383,11 @@ class _Httpx2ThroughHttp:
         headers.update({"User-Agent": ua, "X-USER-AGENT": ua})
         client = self._http.httpx2_client()
         return self._http.call(self._service, lambda: client.get(url, params=params, headers=headers))
+
+
+def _html_instead_of_data(service: str, response) -> bool:
+    content_type = (response.headers.get("content-type") or "").lower()
+    return SERVICES[service].api and 200 <= response.status_code < 300 and "text/html" in content_type
 
 
 def _describe(err: Exception) -> str:

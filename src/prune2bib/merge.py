@@ -1,31 +1,68 @@
-"""Stage 4: README record + a source's record -> the record to export, with provenance.
+"""Stage 4: README record + the sources' records -> the record to export, with provenance.
 
 Rules (DESIGN.md, issue 4):
-- A *published* record (conference paper, journal article) from a source is the entry: its
-  type, title, authors, container, pages, publisher and DOI win; the row keeps its link, its
-  arXiv identity (eprint fields) and the list's own data (taxonomy, code, Oral/Spotlight).
-- A *preprint* record (arXiv) for a row whose Venue names a conference fills in what the
-  preprint knows for sure — authors, the title's exact wording and case, the primary
-  category — but the entry stays the conference paper the list names, dated by the venue's
-  year (with `prefer="preprint"` it becomes the arXiv preprint instead). arXiv's own `doi` is
-  author-supplied and may belong to a journal extension, so it is not copied onto the
-  conference entry.
+- A *published* record (conference paper, journal article) is the entry: its type, title (and
+  its case), authors, container (long and short venue names), pages, publisher and DOI win. When
+  several sources gave one (DBLP, then Crossref or OpenReview), the first is the entry and the
+  others only fill fields it lacks (Crossref's DOI and pages for a DBLP record, OpenReview's
+  forum id and Oral/Spotlight for a NeurIPS paper).
+- A *preprint* (arXiv) beside a published record adds only its identity — eprint, primary class,
+  journal reference — and the authors if the published record has none. arXiv's own `doi` is
+  author-supplied and may belong to a journal extension, so it is never copied.
+- A preprint alone, for a row whose Venue names a conference, fills in what the preprint knows
+  for sure — authors, the title's exact wording and case, the primary category — but the entry
+  stays the conference paper the list names, dated by the venue's year.
+- `prefer="preprint"`: the arXiv record is the entry whenever there is one.
+- The row keeps its link and the list's own data (taxonomy, code, Oral/Spotlight) in any case.
+
+`merge_records` is the general form; `merge` (one source) is kept for callers that have one.
 """
 
 from __future__ import annotations
 
 from dataclasses import fields
+from typing import Sequence
 
 from prune2bib.record import ARTICLE_JOURNAL, PAPER_CONFERENCE, PREPRINT, Provenance, Record
 
 PUBLISHED_TYPES = (PAPER_CONFERENCE, ARTICLE_JOURNAL)
 LIST_FIELDS = ("url", "types", "code", "venue_note", "id")  # always the list's own
 PREPRINT_FIELDS = ("title", "authors", "arxiv_class")  # what an arXiv record adds to a venue row
+EPRINT_FIELDS = ("arxiv_id", "arxiv_class", "journal_ref")  # the arXiv identity, kept on a published entry
 FIELD_NAMES = tuple(f.name for f in fields(Record))
 
+Sourced = tuple[str, Record]  # (source name, the record it gave)
 
-def merge(base: Record, found: Record | None, source: str, prefer: str = "published") -> tuple[Record, Provenance]:
-    """The record to export for one row, and which source gave each field."""
+
+def combine(records: Sequence[Sourced], prefer: str = "published") -> tuple[Record | None, dict[str, str]]:
+    """The sources' records as one record, and which source gave each of its fields."""
+    published = [(s, r) for s, r in records if r.type in PUBLISHED_TYPES]
+    preprints = [(s, r) for s, r in records if r.type not in PUBLISHED_TYPES]
+    order = preprints + published if prefer == "preprint" and preprints else published + preprints
+    if not order:
+        return None, {}
+    entry_source, entry = order[0]
+    sources = {n: entry_source for n in FIELD_NAMES if _known(getattr(entry, n))}
+    changes: dict[str, object] = {}
+    for source, other in order[1:]:
+        for name in _fillable(entry, other):
+            if name not in sources and _known(getattr(other, name)):
+                changes[name] = getattr(other, name)
+                sources[name] = source
+    return entry.with_(**changes), {n: sources[n] for n in FIELD_NAMES if n in sources}
+
+
+def _fillable(entry: Record, other: Record) -> tuple[str, ...]:
+    if entry.type in PUBLISHED_TYPES and other.type in PUBLISHED_TYPES:
+        return FIELD_NAMES
+    if entry.type in PUBLISHED_TYPES:  # a preprint beside the published entry
+        return EPRINT_FIELDS + ("authors",)
+    return ("openreview_id",)  # the preprint is the entry: nothing of the published version but its id
+
+
+def merge_records(base: Record, records: Sequence[Sourced], prefer: str = "published") -> tuple[Record, Provenance]:
+    """The record to export for one row, from the README's record and every source's record."""
+    found, sources = combine(records, prefer)
     if found is None:
         return base, _provenance(base, {})
     if found.type in PUBLISHED_TYPES:
@@ -38,7 +75,12 @@ def merge(base: Record, found: Record | None, source: str, prefer: str = "publis
     if found.type == PREPRINT and prefer == "published" and base.type in PUBLISHED_TYPES:
         changes.pop("type", None)
     merged = base.with_(**changes)
-    return merged, _provenance(merged, {n: source for n in changes})
+    return merged, _provenance(merged, {n: sources.get(n, "") for n in changes})
+
+
+def merge(base: Record, found: Record | None, source: str, prefer: str = "published") -> tuple[Record, Provenance]:
+    """The record to export for one row with one source's record (see `merge_records`)."""
+    return merge_records(base, [(source, found)] if found is not None else [], prefer)
 
 
 def _known(value) -> bool:
@@ -47,6 +89,6 @@ def _known(value) -> bool:
 
 def _provenance(record: Record, from_source: dict[str, str]) -> Provenance:
     pairs = tuple(
-        (name, from_source.get(name, "readme")) for name in FIELD_NAMES if name != "id" and _known(getattr(record, name))
+        (name, from_source.get(name) or "readme") for name in FIELD_NAMES if name != "id" and _known(getattr(record, name))
     )
     return Provenance(fields=pairs)

@@ -15,9 +15,9 @@ from pathlib import Path
 from prune2bib import citekeys, resolve
 from prune2bib.baseline import record_from_entry
 from prune2bib.identify import Identifier, identify
-from prune2bib.merge import merge
+from prune2bib.merge import merge, merge_records
 from prune2bib.readme import Entry
-from prune2bib.record import Provenance, Record
+from prune2bib.record import WEBPAGE, Provenance, Record
 
 
 RESOLVED_STATUSES = ("resolved", "cached")  # a source's record is in the entry
@@ -105,7 +105,10 @@ def _readme_only(entry: Entry, ident: Identifier) -> RowOutcome:
 
 def _merged(entry: Entry, ident: Identifier, found: resolve.Outcome, prefer: str) -> RowOutcome:
     base = record_from_entry(entry, ident)
-    record, provenance = merge(base, found.record, found.source, prefer)
+    if found.refused:
+        base = _not_accepted(base, found.reason)
+    records = found.records or (((found.source, found.record),) if found.record is not None else ())
+    record, provenance = merge_records(base, records, prefer)
     return RowOutcome(
         entry,
         ident,
@@ -116,6 +119,12 @@ def _merged(entry: Entry, ident: Identifier, found: resolve.Outcome, prefer: str
         provenance,
         getattr(found, "title_mismatch", False),
     )
+
+
+def _not_accepted(base: Record, reason: str) -> Record:
+    """A withdrawn or rejected submission: an OpenReview web page, never a conference paper."""
+    return base.with_(type=WEBPAGE, container_title="", container_title_short="", event_title="",
+                      publisher="OpenReview", venue_note=reason.split(" (", 1)[0].capitalize())  # fmt: skip
 
 
 def _with_record(outcome: RowOutcome, record: Record) -> RowOutcome:

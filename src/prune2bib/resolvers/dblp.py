@@ -138,9 +138,9 @@ def _authors(info: dict):
 
 
 def _venue_short(info: dict) -> str:
-    """First venue, without the part number DBLP adds to split proceedings: 'ECCV (3)' -> 'ECCV'."""
+    """First venue, without the part DBLP adds in brackets: 'ECCV (3)', 'ICLR (Poster)' -> 'ECCV', 'ICLR'."""
     venues = [v for v in _as_list(info.get("venue")) if isinstance(v, str)]
-    return re.sub(r"\s*\(\d+\)$", "", venues[0]).strip() if venues else ""
+    return re.sub(r"\s*\([^)]*\)$", "", venues[0]).strip() if venues else ""
 
 
 def _landing_url(info: dict) -> str:
@@ -157,7 +157,11 @@ def clean_title(title: str) -> str:
 
 
 def is_preprint(info: dict) -> bool:
-    return PREPRINT_VENUE in _as_list(info.get("venue")) or str(info.get("key", "")).startswith("journals/corr/")
+    """An arXiv copy. The venue decides: DBLP files ICLR 2013-2016 papers under CoRR-style keys
+    (`journals/corr/HanMD15` is Deep Compression at ICLR 2016, venue 'ICLR'), so the key alone
+    says 'CoRR' only when no venue is given."""
+    venues = _as_list(info.get("venue"))
+    return PREPRINT_VENUE in venues or (not venues and str(info.get("key", "")).startswith("journals/corr/"))
 
 
 def record_from_info(info: dict, proceedings_title: str = "") -> Record | None:
@@ -239,6 +243,26 @@ def search_query(title: str, venue: str, year: int) -> str:
     spec = venues_dblp.dblp_venue(venue)
     words = re.sub(r"[^\w\s-]+", " ", clean_title(title)).split()
     return " ".join([*words, f"venue:{spec.short if spec else venue.strip()}:", f"year:{year}:"])
+
+
+def title_query(title: str) -> str:
+    """The title's words, without DBLP's operator characters (':' '|' '$' ...)."""
+    return " ".join(re.sub(r"[^\w\s-]+", " ", clean_title(title)).split())
+
+
+def search_records(title: str, fetch: FetchJSON) -> tuple[list[Record], int]:
+    """(published records among the hits of a title-only query, how many hits were CoRR copies).
+
+    No venue or year restriction on purpose: the caller checks both locally, and a hit of the
+    same title at another venue or year is what lets it say *why* a row is not upgraded.
+    Records are near-identical in title to `title` (the query is word-based and loose).
+    """
+    hits = _hit_list(_search(title_query(title), fetch, SEARCH_HITS, 0))
+    wanted = normalise_title(title)
+    infos = [h.get("info", {}) for h in hits]
+    alike = [i for i in infos if fuzz.ratio(wanted, normalise_title(str(i.get("title", "")))) >= MATCH_MIN_RATIO]
+    records = [r for r in (record_from_info(i) for i in alike) if r is not None]
+    return records, sum(1 for i in alike if is_preprint(i))
 
 
 def search_title(title: str, venue: str, year: int, fetch: FetchJSON) -> list[Record]:

@@ -44,6 +44,9 @@ V1_LAST_YEAR = {"ICLR": 2023, "NeurIPS": 2022}
 BATCH_SIZE = 50  # ids per request; keeps the URL short
 
 WITHDRAWN, REJECTED = "withdrawn", "rejected"  # beside resolvers.FOUND / NOT_FOUND
+# How `decision` words a withdrawn or rejected note's reason (resolve.py recognises them, also
+# when they come back from the cache as a not-found result).
+REFUSED_REASONS = ("withdrawn submission", "rejected submission", "not accepted")
 ANONYMOUS = {"anonymous", ""}
 # The part of `venue` after "<VENUE> <YEAR>" that is a plain acceptance, not a distinction.
 PLAIN_ACCEPT = {"", "poster", "accept", "conference", "main"}
@@ -110,6 +113,31 @@ def resolve_forums(forum_ids: list[str], year: int, venue: str, fetch: FetchJSON
             break
         notes.update(_fetch_notes(api, missing, fetch, requests))
     return {i: _result(i, notes.get(i), year, venue, requests[i]) for i in ids}
+
+
+def resolve_forum_rows(rows: list[tuple[str, str, int]], fetch: FetchJSON) -> dict[str, Result]:
+    """Resolve (forum id, venue, year) rows of several venue-years with as few requests as possible.
+
+    Rows are grouped by the API they are expected on, not by venue-year: all v1-era ids go out
+    in one batch (ICLR 2016-2023 and NeurIPS 2021-2022 together), the misses then go to the
+    other API in one batch. Each result is built with its own row's venue and year.
+    """
+    context = {forum.strip(): (venue, year) for forum, venue, year in rows if forum.strip()}
+    by_order: dict[tuple[str, str], list[str]] = {}
+    for forum, (venue, year) in sorted(context.items()):
+        by_order.setdefault(api_order(venue, year), []).append(forum)
+    results: dict[str, Result] = {}
+    for order, ids in sorted(by_order.items()):
+        notes: dict[str, dict] = {}
+        requests = {i: 0 for i in ids}
+        for api in order:
+            missing = [i for i in ids if i not in notes]
+            if not missing:
+                break
+            notes.update(_fetch_notes(api, missing, fetch, requests))
+        for i in ids:
+            results[i] = _result(i, notes.get(i), context[i][1], context[i][0], requests[i])
+    return results
 
 
 # --- mapping a note -------------------------------------------------------------------

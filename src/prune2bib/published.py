@@ -1,0 +1,302 @@
+"""Stage: resolve, part 2 — the published version of a row's paper: DBLP first, Crossref to fill.
+
+`resolve.py` asks this stage for every row whose Venue column names a conference and whose link
+is not a DOI (Crossref already gives the published record of a DOI row). APIs: DBLP search
+(https://dblp.org/faq/How+to+use+the+dblp+search+API.html), Crossref REST
+(https://api.crossref.org/swagger-ui/index.html). All HTTP goes through `http.Http`.
+
+Request economy (the whole list, 278 rows, costs well under 0.5 requests a row on a cold run;
+tests/test_published_economy.py counts it):
+
+- Rows are grouped by venue-year. A venue-year with at least `LISTING_MIN_ROWS` rows is *listed*
+  (`dblp.list_proceedings`: `toc:` queries in pages of 1000, one to three requests however many
+  rows), the listing is cached for good under `dblp.listing_key`, and every row of the venue-year
+  is matched locally — the next run asks DBLP nothing. A venue-year with one row costs one title
+  search instead (a listing is never cheaper than one request).
+- ECCV is never listed: DBLP splits it into one table of contents per LNCS volume (16 in 2018,
+  30 in 2020, 39 in 2022), so a listing costs 16-39 requests for the 5-14 ECCV rows of a year,
+  while a title search costs one request a row (and the ECCV 2022 rows mostly link Springer DOIs,
+  which never come here).
+- A listed venue-year whose listing lacks the row's title gets one title search, to learn where
+  the paper went (the same title at another venue or year is *not* taken, and the reason says
+  where it is). An empty listing (DBLP has not indexed those proceedings) gets no per-row search:
+  there is nothing to find there, and a dead venue-year must not cost one request per row.
+- Title searches are title-only, without DBLP's `venue:`/`year:` restriction: the same single
+  request, and the local check of venue and year can then tell "not at this venue" from "not on
+  DBLP". CoRR copies are never a published version (`dblp.record_from_info` drops them).
+- Crossref is asked only for venues that have DOIs (CVPR, ICCV, ECCV, IJCAI, AAAI) and only to
+  fill a DBLP record: `/works/{doi}` when DBLP has the DOI but no pages, a bibliographic query
+  (every candidate through `match.is_same_paper`) when it has no DOI.
+
+Links: a row whose link names one paper (NeurIPS hash, CVF page, PMLR key, IJCAI number, AAAI
+article) is checked against the listings fetched anyway (the link's own venue-year first): when
+the record at that link has another title, the row is flagged and resolved by its own title.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from prune2bib import cache as cache_module
+from prune2bib import venues_dblp
+from prune2bib.errors import NetworkError
+from prune2bib.http import Http, base_url
+from prune2bib.identify import Identifier, identify, implied_venue
+from prune2bib.match import is_same_paper, normalize_title, same_title
+from prune2bib.readme import Entry
+from prune2bib.record import Record
+from prune2bib.resolvers import FAILED, FOUND, Lookup
+from prune2bib.resolvers import crossref as crossref_source
+from prune2bib.resolvers import dblp
+
+LISTING_MIN_ROWS = 2
+NEVER_LISTED = frozenset({"ECCV"})
+DOI_VENUES = frozenset({"CVPR", "ICCV", "ECCV", "IJCAI", "AAAI"})
+LINK_KINDS = frozenset({"neurips", "cvf", "pmlr", "ijcai", "aaai"})
+
+
+@dataclass(frozen=True)
+class Want:
+    """One row asking for its published version."""
+
+    index: int
+    entry: Entry
+    ident: Identifier
+
+
+@dataclass(frozen=True)
+class Found:
+    """What this stage found for one row."""
+
+    records: tuple[tuple[str, Record], ...] = ()  # (source, record), the entry's record first
+    reason: str = ""  # why no published version was taken (or '' when one was)
+    linked_title: str = ""  # the title at the row's link, when that is another paper
+    requests: int = 0
+    fresh: bool = False  # something came over the network (else all from the cache)
+    missed: bool = False  # offline and not in the cache
+
+
+@dataclass(frozen=True)
+class Options:
+    offline: bool = False
+    refresh: bool = False
+    max_age_days: float | None = None
+    crossref_rows: int = crossref_source.QUERY_ROWS
+    listing_min_rows: int = LISTING_MIN_ROWS
+
+
+@dataclass
+class _Listing:
+    records: tuple[Record, ...] | None  # None: not listed (search instead) or not available
+    reason: str = ""
+    requests: int = 0
+    fresh: bool = False
+    missed: bool = False
+
+
+def dblp_fetch(http: Http) -> Callable[[str, dict], Any]:
+    """`dblp`'s injected fetch, bound to the shared HTTP layer (text: dblp.py parses it, HTML 429 too)."""
+    return lambda url, params: http.get_text("dblp", url.removeprefix(base_url("dblp")), params)
+
+
+def venue_year(entry: Entry) -> tuple[str, int] | None:
+    spec = venues_dblp.dblp_venue(entry.venue)
+    return (spec.short, entry.year) if spec and entry.year else None
+
+
+class Stage:
+    def __init__(self, cache: cache_module.Cache, http: Http, options: Options):
+        self.cache, self.http, self.options = cache, http, options
+        self.listings: dict[tuple[str, int], _Listing] = {}
+
+    def resolve(self, wants: list[Want]) -> dict[int, Found]:
+        groups: dict[tuple[str, int], list[Want]] = {}
+        for want in wants:
+            key = venue_year(want.entry)
+            if key is not None:
+                groups.setdefault(key, []).append(want)
+        for (venue, year), members in sorted(groups.items()):
+            self.listings[(venue, year)] = self._listing(venue, year, len(members))
+        found: dict[int, Found] = {}
+        for want in wants:
+            key = venue_year(want.entry)
+            found[want.index] = self._one(want, key) if key else Found(reason=f"DBLP does not know the venue {want.entry.venue!r}")
+        return found
+
+    # ---------------------------------------------------------------- listings
+
+    def _listing(self, venue: str, year: int, rows: int) -> _Listing:
+        key = dblp.listing_key(venue, year)
+        hit = None if self.options.refresh else self.cache.get_listing(key, max_age_days=self.options.max_age_days)
+        if hit is not None and (not hit.stale or self.options.offline):
+            return _Listing(hit.records)
+        if self.options.offline:
+            return _Listing(None, "not in the cache (offline)", missed=True)
+        if venue in NEVER_LISTED or rows < self.options.listing_min_rows or not venues_dblp.toc_keys(venue, year):
+            return _Listing(None)
+        before = self.http.sent("dblp")
+        try:
+            records = tuple(dblp.list_proceedings(venue, year, dblp_fetch(self.http)))
+        except NetworkError as err:
+            return _failed_listing(err, self.http.sent("dblp") - before)
+        self.cache.put_listing(key, "dblp", records, expires=not records)
+        return _Listing(records, "", self.http.sent("dblp") - before, True)
+
+    # ---------------------------------------------------------------- one row
+
+    def _one(self, want: Want, key: tuple[str, int]) -> Found:
+        listing = self.listings[key]
+        spent, fresh = listing.requests, listing.fresh
+        listing.requests = 0  # a shared listing's requests are charged to its first row
+        linked = self._linked_record(want, key)
+        linked_title = linked.title if linked is not None and not same_title(want.entry.title, linked.title) else ""
+        record, reason = (linked, "") if linked is not None and not linked_title else (None, "")
+        if record is None and listing.records:
+            record = _by_title(want.entry.title, listing.records)
+        if record is None and listing.records is None and listing.reason and not listing.missed:
+            return Found(reason=listing.reason, linked_title=linked_title, requests=spent, fresh=fresh)
+        if record is None and listing.records == ():
+            reason = f"DBLP lists no paper of {key[0]} {key[1]} (yet)"
+        elif record is None:
+            search = self._search(want.entry, key)
+            spent, fresh = spent + search.requests, fresh or search.fresh
+            record, reason = search.record, search.reason
+            if search.missed:
+                return Found(reason=reason, linked_title=linked_title, requests=spent, fresh=fresh, missed=True)
+        if record is None:
+            return Found(reason=reason, linked_title=linked_title, requests=spent, fresh=fresh)
+        records = [("dblp", record)]
+        filled = self._crossref_fill(want.entry, key[0], record)
+        records += filled.records
+        return Found(tuple(records), filled.reason, linked_title, spent + filled.requests, fresh or filled.fresh)
+
+    def _linked_record(self, want: Want, key: tuple[str, int]) -> Record | None:
+        """The listed record at the row's own link (its implied venue-year's listing first)."""
+        if want.ident.kind not in LINK_KINDS:
+            return None
+        try:
+            implied = implied_venue(want.ident)
+        except ValueError:  # an identifier value that does not parse as its kind's (hand-made ones)
+            implied = None
+        places = [(implied[0], implied[1])] if implied and implied[1] else []
+        for place in places + [key]:
+            records = (self.listings.get(place) or _Listing(None)).records or ()
+            for record in records:
+                if record.url and identify(record.url) == want.ident:
+                    return record
+        return None
+
+    # ---------------------------------------------------------------- title search
+
+    def _search(self, entry: Entry, key: tuple[str, int]) -> "_Search":
+        cache_key = f"dblp-search:{normalize_title(entry.title)}"
+        hit = None if self.options.refresh else self.cache.get_listing(cache_key, max_age_days=self.options.max_age_days)
+        if hit is not None and (not hit.stale or self.options.offline):
+            return _judge(entry, key, list(hit.records), _corr_count(hit.source), 0, False)
+        if self.options.offline:
+            return _Search(None, "not in the cache (offline)", 0, False, True)
+        before = self.http.sent("dblp")
+        try:
+            records, corr = dblp.search_records(entry.title, dblp_fetch(self.http))
+        except NetworkError as err:
+            return _Search(None, f"DBLP search failed: {err}", self.http.sent("dblp") - before, True)
+        # The CoRR count is kept in the source column so a cached search explains itself the same way.
+        self.cache.put_listing(cache_key, f"dblp corr={corr}", records, expires=True)
+        return _judge(entry, key, records, corr, self.http.sent("dblp") - before, True)
+
+    # ---------------------------------------------------------------- Crossref fill
+
+    def _crossref_fill(self, entry: Entry, venue: str, record: Record) -> Found:
+        if venue not in DOI_VENUES or (record.doi and record.page):
+            return Found()
+        if record.doi:
+            key = f"doi:{record.doi.lower()}"
+            ask = lambda: crossref_source.resolve_doi(record.doi, self.http)  # noqa: E731
+        else:
+            key = query_key(entry)
+            ask = lambda: best_candidate(entry, self.http, self.options.crossref_rows)  # noqa: E731
+        hit = None if self.options.refresh else self.cache.get(key, max_age_days=self.options.max_age_days)
+        if hit is not None and (not hit.stale or self.options.offline):
+            lookup, fresh = Lookup(hit.status, hit.record, hit.reason), False
+        elif self.options.offline:
+            return Found()
+        else:
+            lookup, fresh = ask(), True
+            if lookup.status == FOUND and lookup.record is not None:
+                self.cache.put_found(key, "crossref", lookup.record)
+            elif lookup.status != FAILED:
+                self.cache.put_not_found(key, "crossref", lookup.reason)
+        if lookup.status == FOUND and lookup.record is not None and same_title(record.title, lookup.record.title):
+            return Found((("crossref", lookup.record),), requests=lookup.requests, fresh=fresh)
+        what = "DOI" if not record.doi else "pages"
+        return Found(reason=f"no {what} from Crossref: {lookup.reason or 'another title'}", requests=lookup.requests, fresh=fresh)
+
+
+def _failed_listing(err: NetworkError, spent: int) -> _Listing:
+    # Not cached: the next run asks again. The rows are not searched one by one: DBLP is failing.
+    return _Listing(None, f"DBLP listing failed: {err}", spent, True)
+
+
+@dataclass(frozen=True)
+class _Search:
+    record: Record | None
+    reason: str
+    requests: int
+    fresh: bool
+    missed: bool = False
+
+
+def _corr_count(source: str) -> int:
+    _, _, count = source.partition("corr=")
+    return int(count) if count.isdigit() else 0
+
+
+def _by_title(title: str, listing: tuple[Record, ...]) -> Record | None:
+    candidate = dblp.match_in_listing(title, listing)
+    return candidate if candidate is not None and same_title(title, candidate.title) else None
+
+
+def _judge(entry: Entry, key: tuple[str, int], records: list[Record], corr: int, spent: int, fresh: bool) -> _Search:
+    """Take the search hit at the row's venue and year; else say where the title is, or is not."""
+    venue, year = key
+    alike = [r for r in records if same_title(entry.title, r.title)]
+    for record in alike:
+        spec = venues_dblp.dblp_venue(record.container_title_short)
+        if spec is not None and spec.short == venue and record.year == year:
+            return _Search(record, "", spent, fresh)
+    if alike:
+        elsewhere = ", ".join(sorted({f"{r.container_title_short or r.container_title} {r.year}" for r in alike}))
+        reason = f"not upgraded: DBLP has this title at {elsewhere}, not at {venue} {year}"
+    elif corr:
+        reason = f"not upgraded: DBLP has only a CoRR (arXiv) copy of this title, no {venue} {year} paper"
+    else:
+        reason = f"not found on DBLP at {venue} {year}"
+    return _Search(None, reason, spent, fresh)
+
+
+# ---------------------------------------------------------------------- Crossref by title
+
+
+def query_key(entry: Entry) -> str:
+    return f"crossref-query:{normalize_title(entry.title)}|{entry.year}|{entry.venue.strip().lower()}"
+
+
+def best_candidate(entry: Entry, http: Http, rows: int = crossref_source.QUERY_ROWS) -> Lookup:
+    """The first Crossref candidate the match guard accepts; else the most telling rejection."""
+    before = http.sent("crossref")
+    try:
+        candidates = crossref_source.search_bibliographic(entry.title, entry.year, http, rows=rows)
+    except NetworkError as err:
+        return Lookup.failed(str(err), http.sent("crossref") - before)
+    spent = http.sent("crossref") - before
+    preprint = entry.venue.strip().lower() in ("", "arxiv", "corr")
+    verdicts = [(c, *is_same_paper(entry.title, entry.venue, entry.year, c, preprint=preprint)) for c in candidates]
+    for candidate, accepted, _ in verdicts:
+        if accepted:
+            return Lookup.found(candidate, spent)
+    if not verdicts:
+        return Lookup.not_found("not found on Crossref (no candidate for the title)", spent)
+    # A candidate with the right title but the wrong year or venue says more than a title miss.
+    same_titled = [reason for c, _, reason in verdicts if same_title(entry.title, c.title)]
+    return Lookup.not_found(f"candidate rejected: {(same_titled or [verdicts[0][2]])[0]}", spent)
