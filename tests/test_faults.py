@@ -175,27 +175,9 @@ PERSISTENT = {
 }
 
 
-# For resolve.py / resolvers/arxiv.py (issue 4). (1) When arXiv (or OpenReview) fails for a row
-# but DBLP has its published version, the row is exported "resolved" with an empty reason and
-# without that source's fields (eprint, OpenReview id): nothing tells the user a service was down. (2) The `arxiv` client only
-# logs "Malformed feed" (feedparser's bozo flag) and yields what it parsed, so a cut or garbled
-# Atom feed reads as "no entries": every ID becomes "not found on arXiv", and that wrong answer
-# is cached for 30 days.
-_SILENT = "row silently loses that source's fields (empty reason) when the service fails (resolve.py)"
-_BROKEN_FEED = "a broken Atom feed is read as 'not found on arXiv' and cached (resolvers/arxiv.py)"
-KNOWN_BUGS = {
-    **{("arxiv", f): _SILENT for f in ("5xx", "rate-limit", "timeout", "html", "empty")},
-    **{("openreview", f): _SILENT for f in PERSISTENT},
-    ("arxiv", "truncated"): _BROKEN_FEED,
-    ("arxiv", "malformed"): _BROKEN_FEED,
-}
-
-
 @pytest.mark.parametrize("service", SERVICES)
 @pytest.mark.parametrize("fault", list(PERSISTENT))
-def test_lasting_fault_leaves_rows_unresolved_with_a_reason_and_the_rest_resolved(world, service, fault, request):
-    if (service, fault) in KNOWN_BUGS:
-        request.applymarker(pytest.mark.xfail(strict=True, reason=KNOWN_BUGS[service, fault]))
+def test_lasting_fault_leaves_rows_unresolved_with_a_reason_and_the_rest_resolved(world, service, fault):
     clean = clean_outcomes(world, service)
     faults, reason_pattern = PERSISTENT[fault]
     world.sim.set_faults(service, faults)

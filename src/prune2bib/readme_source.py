@@ -18,7 +18,9 @@ from prune2bib.readme import load_readme_text
 
 UPSTREAM_URL = "https://raw.githubusercontent.com/he-y/Awesome-Pruning/main/README.md"
 UPSTREAM_ENV = "PRUNE2BIB_README_URL"  # a mirror of the upstream README
-MAX_README_BYTES = 8 * 1024 * 1024  # the real list is ~107 kB; anything this big is not it
+# The real list is ~107 kB. The limit also bounds parsing time: markdown-it (pure Python) needs
+# up to ~6 s for a hostile 1 MiB document (benchmarks/RESULTS.md, tests/test_hostile.py).
+MAX_README_BYTES = 1024 * 1024
 
 
 def load(spec: str | None, *, offline: bool = False) -> tuple[str, str]:

@@ -222,14 +222,14 @@ class _Run:
             records.append((first.source, first.record))
         requests = (first.requests if first else 0) + found.requests
         mismatch = bool(found.linked_title) or bool(first and first.title_mismatch)
-        reasons = [first.reason] if first is not None and first.title_mismatch else []
+        # The link's own source failed or found nothing: say so even when DBLP has the paper,
+        # since its fields (eprint, OpenReview id) are missing from the entry.
+        reasons = [first.reason] if first is not None and first.record is None and first.reason else []
         if found.linked_title:
             reasons.append(f'title mismatch: link points to "{found.linked_title}"')
         if mismatch and found.records:
             reasons.append("resolved by its own title on DBLP")
         if not records:
-            if first is not None and first.reason and not first.title_mismatch:
-                reasons.insert(0, first.reason)
             reasons += [found.reason] if found.reason else []
             missed = found.missed or bool(first and first.status == CACHE_MISS)
             status = CACHE_MISS if missed and self.settings.offline else UNRESOLVED

@@ -20,7 +20,10 @@ import logging
 import re
 from typing import Iterable, Iterator
 
+from xml.etree import ElementTree
+
 import arxiv
+from arxiv import _feed as arxiv_feed  # the client's own Atom reader (same as Client.results uses)
 
 from prune2bib.errors import NetworkError
 from prune2bib.http import Http, base_url
@@ -36,6 +39,7 @@ _NEW_STYLE = rf"(?:(?:0[7-9]|1[0-4]){_MONTH}\.\d{{4}}|(?:1[5-9]|[2-9]\d){_MONTH}
 _OLD_STYLE = r"[a-z]+(?:-[a-z]+)*(?:\.[A-Z]{2})?/\d{7}"  # hep-th/9901001, math.GT/0309136
 ARXIV_ID = re.compile(rf"(?:{_NEW_STYLE}|{_OLD_STYLE})(?:v[1-9]\d*)?")
 _VERSION = re.compile(r"v\d+$")
+_ATOM_FEED = "{http://www.w3.org/2005/Atom}feed"
 
 # The client logs a warning for every entry it cannot parse (arXiv's error entries); we report
 # those IDs ourselves, so keep its log off the user's terminal unless logging is configured.
@@ -97,18 +101,38 @@ def fetch_batch(batch: list[str], http: Http) -> dict[str, Lookup]:
 
 
 def _query(batch: list[str], http: Http) -> tuple[list[arxiv.Result], str]:
-    """The results arXiv sent, and why it failed ('' if it did not). Results that arrived before a
-    failure (say, on a spurious second page) are kept: the IDs still missing are asked again."""
-    results: list[arxiv.Result] = []
-    search = arxiv.Search(id_list=batch, max_results=len(batch))
+    """The results arXiv sent for one page (page size = batch size), and why it failed ('').
+
+    The request goes through `Http`'s session; the body is checked before the client's feed
+    reader sees it, because that reader recovers from a cut or garbled body and yields nothing,
+    which would read, and be cached, as "not found".
+    """
+    client = _client(http, len(batch))
+    url = client._format_url(arxiv.Search(id_list=batch, max_results=len(batch)), 0, len(batch))
     try:
-        for result in _client(http, len(batch)).results(search):
-            results.append(result)
-    except arxiv.HTTPError as err:
-        return results, f"arXiv answered HTTP {err.status}"
-    except (NetworkError, arxiv.ArxivError) as err:
-        return results, str(err)
-    return results, ""
+        response = http.session(SOURCE).get(url)
+    except NetworkError as err:
+        return [], str(err)
+    if response.status_code != 200:
+        return [], f"arXiv answered HTTP {response.status_code}"
+    problem = _unreadable(response.content)
+    if problem:
+        return [], f"arXiv sent an unreadable feed ({problem})"
+    feed = arxiv_feed.parse(response.content)
+    expected = min(feed.header.total_results, len(batch))
+    if len(feed.results) < expected:
+        return list(feed.results), f"arXiv sent an unreadable feed ({len(feed.results)} of {expected} entries readable)"
+    return list(feed.results), ""
+
+
+def _unreadable(body: bytes) -> str:
+    """Why a body is not an Atom feed ('' if it is), by a strict parse (expat: no external
+    entities, bounded entity expansion)."""
+    try:
+        root = ElementTree.fromstring(body)
+    except ElementTree.ParseError as err:
+        return f"not well-formed XML: {err}"
+    return "" if root.tag == _ATOM_FEED else f"root element {root.tag!r} is not an Atom feed"
 
 
 def _client(http: Http, page_size: int) -> arxiv.Client:
