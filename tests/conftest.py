@@ -7,9 +7,18 @@ local fake server on 127.0.0.1 (tests/fakeserver.py), which `allowed_hosts` lets
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
+
+# CI replays the same examples every run (a red CI must be reproducible); a developer's run
+# explores new ones. `HYPOTHESIS_PROFILE=dev pytest` explores on CI machines too. No deadline:
+# a loaded CI machine must not turn a slow example into a failure (time is measured by benchmarks).
+hypothesis_settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+hypothesis_settings.register_profile("dev", deadline=None, print_blob=True)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"

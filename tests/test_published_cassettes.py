@@ -35,35 +35,35 @@ pytestmark = pytest.mark.vcr
 # and OpenReview sources as SOURCES.md names them.
 FACTS = {
     "Filter Pruning via Geometric Median for Deep Convolutional Neural Networks Acceleration":
-        ("inproceedings", "CVPR 2019", 2019, ["He", "Liu", "Wang", "Hu", "Yang"], "4340--4349", "10.1109/CVPR.2019.00447", "1811.00250"),
+        ("inproceedings", "(CVPR)", 2019, ["He", "Liu", "Wang", "Hu", "Yang"], "4340--4349", "10.1109/CVPR.2019.00447", "1811.00250"),
     "MetaPruning: Meta Learning for Automatic Neural Network Channel Pruning":
-        ("inproceedings", "ICCV 2019", 2019, ["Liu", "Mu", "Zhang", "Guo", "Yang", "Cheng", "Sun"], "3295--3304", "10.1109/ICCV.2019.00339", "1903.10258"),
+        ("inproceedings", "(ICCV)", 2019, ["Liu", "Mu", "Zhang", "Guo", "Yang", "Cheng", "Sun"], "3295--3304", "10.1109/ICCV.2019.00339", "1903.10258"),
     "Pruning Filters for Efficient ConvNets":
-        ("inproceedings", "ICLR 2017", 2017, ["Li", "Kadav", "Durdanovic", "Samet", "Graf"], "", "", "1608.08710"),
+        ("inproceedings", "(ICLR)", 2017, ["Li", "Kadav", "Durdanovic", "Samet", "Graf"], "", "", "1608.08710"),
     "Deep Compression: Compressing Deep Neural Networks with Pruning, Trained Quantization and Huffman Coding":
-        ("inproceedings", "ICLR 2016", 2016, ["Han", "Mao", "Dally"], "", "", "1510.00149"),
+        ("inproceedings", "(ICLR)", 2016, ["Han", "Mao", "Dally"], "", "", "1510.00149"),
     "Dynamic Network Surgery for Efficient DNNs":
-        ("inproceedings", "Neural Information Processing Systems 2016", 2016, ["Guo", "Yao", "Chen"], "1379--1387", "", "1608.04493"),
+        ("inproceedings", "Advances in Neural Information Processing Systems", 2016, ["Guo", "Yao", "Chen"], "1379--1387", "", "1608.04493"),
     "AutoCompress: An Automatic DNN Structured Pruning Framework for Ultra-High Compression Rates":
-        ("inproceedings", "AAAI 2020", 2020, ["Liu", "Ma", "Xu", "Wang", "Tang", "Ye"], "4876--4883", "", "1907.03141"),
+        ("inproceedings", "(AAAI)", 2020, ["Liu", "Ma", "Xu", "Wang", "Tang", "Ye"], "4876--4883", "", "1907.03141"),
     "Variational Convolutional Neural Network Pruning":
-        ("inproceedings", "CVPR 2019", 2019, ["Zhao", "Ni", "Zhang", "Zhao", "Zhang", "Tian"], "2780--2789", "10.1109/CVPR.2019.00289", ""),
+        ("inproceedings", "(CVPR)", 2019, ["Zhao", "Ni", "Zhang", "Zhao", "Zhang", "Tian"], "2780--2789", "10.1109/CVPR.2019.00289", ""),
     "Learning Filter Pruning Criteria for Deep Convolutional Neural Networks Acceleration":
-        ("inproceedings", "CVPR 2020", 2020, ["He", "Ding", "Liu", "Zhu", "Zhang", "Yang"], "2006--2015", "10.1109/CVPR42600.2020.00208", ""),
+        ("inproceedings", "(CVPR)", 2020, ["He", "Ding", "Liu", "Zhu", "Zhang", "Yang"], "2006--2015", "10.1109/CVPR42600.2020.00208", ""),
     "CLIP-Q: Deep Network Compression Learning by In-Parallel Pruning-Quantization":
-        ("inproceedings", "CVPR 2018", 2018, ["Tung", "Mori"], "7873--7882", "10.1109/CVPR.2018.00821", ""),
+        ("inproceedings", "(CVPR)", 2018, ["Tung", "Mori"], "7873--7882", "10.1109/CVPR.2018.00821", ""),
     "Importance Estimation for Neural Network Pruning":
-        ("inproceedings", "CVPR 2019", 2019, ["Molchanov", "Mallya", "Tyree", "Frosio", "Kautz"], "11264--11272", "10.1109/CVPR.2019.01152", ""),
+        ("inproceedings", "(CVPR)", 2019, ["Molchanov", "Mallya", "Tyree", "Frosio", "Kautz"], "11264--11272", "10.1109/CVPR.2019.01152", ""),
     "Collaborative Channel Pruning for Deep Networks":
-        ("inproceedings", "ICML 2019", 2019, ["Peng", "Wu", "Chen", "Huang"], "5113--5122", "", ""),
+        ("inproceedings", "(ICML)", 2019, ["Peng", "Wu", "Chen", "Huang"], "5113--5122", "", ""),
     "DropNet: Reducing Neural Network Complexity via Iterative Pruning":
-        ("inproceedings", "ICML 2020", 2020, ["Tan", "Motani"], "9356--9366", "", ""),
+        ("inproceedings", "(ICML)", 2020, ["Tan", "Motani"], "9356--9366", "", ""),
     "Runtime Neural Pruning":
-        ("inproceedings", "Neural Information Processing Systems 2017", 2017, ["Lin", "Rao", "Lu", "Zhou"], "2181--2191", "", ""),
+        ("inproceedings", "Advances in Neural Information Processing Systems", 2017, ["Lin", "Rao", "Lu", "Zhou"], "2181--2191", "", ""),
     "AutoPrune: Automatic Network Pruning by Regularizing Auxiliary Parameters":
-        ("inproceedings", "NeurIPS 2019", 2019, ["Xiao", "Wang", "Rajasekaran"], "13681--13691", "", ""),
+        ("inproceedings", "(NeurIPS)", 2019, ["Xiao", "Wang", "Rajasekaran"], "13681--13691", "", ""),
     "Accelerating Convolutional Networks via Global & Dynamic Filter Pruning":
-        ("inproceedings", "IJCAI 2018", 2018, ["Lin", "Ji", "Li", "Wu", "Huang", "Zhang"], "2425--2432", "10.24963/ijcai.2018/336", ""),
+        ("inproceedings", "(IJCAI)", 2018, ["Lin", "Ji", "Li", "Wu", "Huang", "Zhang"], "2425--2432", "10.24963/ijcai.2018/336", ""),
     "How I Learned to Stop Worrying and Love Retraining":
         ("inproceedings", "Learning Representations", 2023, ["Zimmer", "Spiegel", "Pokutta"], "", "", ""),
     "Disentangled Differentiable Network Pruning":
@@ -163,5 +163,5 @@ def test_venue_style_short_uses_the_short_booktitle(rows, http, tmp_path):
         outcomes = resolve_rows(rows, Settings(), cache=cache, http=http)
     long, short = export(rows, outcomes), export(rows, outcomes, style="short")
     n = next(i for i, (e, _) in enumerate(rows) if e.title == "Variational Convolutional Neural Network Pruning")
-    assert plain(field(long[f"row{n}"], "booktitle")).startswith("IEEE Conference on Computer Vision and Pattern Recognition, CVPR 2019")
+    assert plain(field(long[f"row{n}"], "booktitle")) == "Proceedings of the IEEE/CVF Conference on Computer Vision and Pattern Recognition (CVPR)"
     assert plain(field(short[f"row{n}"], "booktitle")) == "CVPR"

@@ -14,6 +14,11 @@ Rules (DESIGN.md, issue 4):
   stays the conference paper the list names, dated by the venue's year.
 - `prefer="preprint"`: the arXiv record is the entry whenever there is one.
 - The row keeps its link and the list's own data (taxonomy, code, Oral/Spotlight) in any case.
+- Booktitle: a proceedings title as DBLP lists it names the place and dates ("IEEE Conference on
+  Computer Vision and Pattern Recognition, CVPR 2019, Long Beach, CA, USA, June 16-20, 2019"),
+  which no survey prints; for a venue the taxonomy knows, its per-year long name stays
+  ("Proceedings of the IEEE/CVF Conference on … (CVPR)"). A publisher's own container title
+  (Crossref: "Computer Vision – ECCV 2022") is the book's real title and is kept.
 
 `merge_records` is the general form; `merge` (one source) is kept for callers that have one.
 """
@@ -29,6 +34,7 @@ PUBLISHED_TYPES = (PAPER_CONFERENCE, ARTICLE_JOURNAL)
 LIST_FIELDS = ("url", "types", "code", "venue_note", "id")  # always the list's own
 PREPRINT_FIELDS = ("title", "authors", "arxiv_class")  # what an arXiv record adds to a venue row
 EPRINT_FIELDS = ("arxiv_id", "arxiv_class", "journal_ref")  # the arXiv identity, kept on a published entry
+LISTING_TITLE_SOURCES = ("dblp",)  # sources whose container title is a listing's volume title
 FIELD_NAMES = tuple(f.name for f in fields(Record))
 
 Sourced = tuple[str, Record]  # (source name, the record it gave)
@@ -72,6 +78,8 @@ def merge_records(base: Record, records: Sequence[Sourced], prefer: str = "publi
     else:  # a preprint is all there is, or the user asked for it
         take = [n for n in FIELD_NAMES if n not in LIST_FIELDS]
     changes = {n: getattr(found, n) for n in take if _known(getattr(found, n))}
+    if sources.get("container_title") in LISTING_TITLE_SOURCES and base.container_title != base.container_title_short:
+        changes.pop("container_title", None)  # the taxonomy's per-year long name (see above)
     if found.type == PREPRINT and prefer == "published" and base.type in PUBLISHED_TYPES:
         changes.pop("type", None)
     merged = base.with_(**changes)
