@@ -51,3 +51,39 @@ def _isolated_cache(tmp_path, monkeypatch):
     monkeypatch.delenv("PRUNE2BIB_MAILTO", raising=False)
     for name in ("ARXIV", "CROSSREF", "OPENREVIEW", "OPENREVIEW2", "DBLP"):
         monkeypatch.delenv(f"PRUNE2BIB_{name}_URL", raising=False)
+
+
+# ------------------------------------------------------------ fixtures shared by resolver tests
+
+
+@pytest.fixture
+def clock():
+    from fakeserver import FakeClock
+
+    return FakeClock()
+
+
+@pytest.fixture
+def retry_attempts():
+    """Tries per request for the `http` fixture; a module overrides this fixture to change it."""
+    return 3
+
+
+@pytest.fixture
+def http(clock, retry_attempts):
+    """The HTTP layer on the fake clock: retries, backoff and intervals cost no real time."""
+    from prune2bib.http import Http, RetryPolicy
+
+    client = Http(mailto="ops@example.org", clock=clock, sleep=clock.sleep, jitter=lambda: 0.0,
+                  policy=RetryPolicy(attempts=retry_attempts))  # fmt: skip
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def cache(tmp_path):
+    from prune2bib.cache import open_cache
+
+    with open_cache(tmp_path / "cache") as opened:
+        yield opened
+

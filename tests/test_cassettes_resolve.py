@@ -15,7 +15,6 @@ import pytest
 
 from conftest import UPSTREAM
 from fakeserver import FakeClock
-from prune2bib.cache import open_cache
 from prune2bib.http import Http, RetryPolicy
 from prune2bib.identify import identify
 from prune2bib.readme import parse_readme
@@ -104,12 +103,6 @@ def http(pytestconfig):
                   warn=lambda message: None)  # fmt: skip
     yield client
     client.close()
-
-
-@pytest.fixture
-def cache(tmp_path):
-    with open_cache(tmp_path / "cache") as c:
-        yield c
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,6 @@ pybtex and tokenising every field the way TeX does.
 
 from __future__ import annotations
 
-import re
 import time
 import tracemalloc
 

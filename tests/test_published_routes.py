@@ -13,38 +13,23 @@ from __future__ import annotations
 import pytest
 
 from conftest import UPSTREAM
-from fakeserver import FakeClock, FakeServer, Reply
+from fakeserver import FakeServer, Reply
 from prune2bib import pipeline
-from prune2bib.cache import open_cache
-from prune2bib.http import Http, RetryPolicy
 from prune2bib.identify import Identifier, identify
 from prune2bib.readme import Entry, parse_readme
 from prune2bib.record import PAPER_CONFERENCE, WEBPAGE
 from prune2bib.resolve import Settings, resolve_rows
 from prune2bib.resolvers import dblp
 from wire import FakeArxiv, synthetic_arxiv_id
-from wire_dblp import JSON_TYPE, FakeDblp, FakeOpenReview, corr_info, dblp_hits, dblp_info, openreview_note
+from wire_dblp import FakeDblp, FakeOpenReview, corr_info, dblp_info, openreview_note
 
 NEURIPS_2021 = "db/conf/nips/neurips2021.bht"
 CVPR_2019 = "db/conf/cvpr/cvpr2019.bht"
 
 
 @pytest.fixture
-def clock():
-    return FakeClock()
-
-
-@pytest.fixture
-def http(clock):
-    client = Http(mailto="ops@example.org", clock=clock, sleep=clock.sleep, jitter=lambda: 0.0, policy=RetryPolicy(attempts=2))
-    yield client
-    client.close()
-
-
-@pytest.fixture
-def cache(tmp_path):
-    with open_cache(tmp_path / "cache") as c:
-        yield c
+def retry_attempts():
+    return 2
 
 
 @pytest.fixture

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from fakeserver import FakeClock, FakeServer, Reply
-from prune2bib.cache import open_cache
-from prune2bib.http import Http, RetryPolicy
+from fakeserver import FakeServer, Reply
 from prune2bib.identify import Identifier
 from prune2bib.readme import Entry
 from prune2bib.record import PREPRINT, Person
@@ -26,25 +24,6 @@ def arxiv_row(n: int, arxiv_id: str | None = None, title: str | None = None) -> 
 
 def papers(*numbers: int, **extra) -> dict[str, dict]:
     return {synthetic_arxiv_id(n): {"n": n, **extra} for n in numbers}
-
-
-@pytest.fixture
-def clock():
-    return FakeClock()
-
-
-@pytest.fixture
-def http(clock):
-    client = Http(mailto="ops@example.org", clock=clock, sleep=clock.sleep, jitter=lambda: 0.0,
-                  policy=RetryPolicy(attempts=3))  # fmt: skip
-    yield client
-    client.close()
-
-
-@pytest.fixture
-def cache(tmp_path):
-    with open_cache(tmp_path / "cache") as c:
-        yield c
 
 
 @pytest.fixture

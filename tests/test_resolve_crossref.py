@@ -13,9 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from fakeserver import FakeClock, FakeServer, Reply
+from fakeserver import FakeServer, Reply
 from prune2bib.cache import open_cache
-from prune2bib.http import Http, RetryPolicy
 from prune2bib.identify import Identifier
 from prune2bib.readme import Entry
 from prune2bib.record import ARTICLE_JOURNAL, PAPER_CONFERENCE, PREPRINT, Person
@@ -38,24 +37,6 @@ def cvf_row(n: int, venue: str = "CVPR", year: int = 2019, kind: str = "cvf"):
     title = f"Synthetic paper {n}"
     url = f"https://openaccess.thecvf.com/content_CVPR_{year}/html/Synthetic_{n}_CVPR_{year}_paper.html"
     return Entry(line=n, year=year, title=title, url=url, venue=venue, types=("F",)), Identifier(kind, f"synthetic-{n}")
-
-
-@pytest.fixture
-def clock():
-    return FakeClock()
-
-
-@pytest.fixture
-def http(clock):
-    client = Http(mailto="ops@example.org", clock=clock, sleep=clock.sleep, jitter=lambda: 0.0, policy=RetryPolicy(attempts=3))
-    yield client
-    client.close()
-
-
-@pytest.fixture
-def cache(tmp_path):
-    with open_cache(tmp_path / "cache") as c:
-        yield c
 
 
 @pytest.fixture

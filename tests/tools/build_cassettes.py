@@ -53,7 +53,6 @@ from prune2bib.readme import parse_readme  # noqa: E402
 from prune2bib.resolve import Settings, resolve_rows  # noqa: E402
 from prune2bib.resolvers import arxiv as arxiv_source  # noqa: E402
 from prune2bib import venues_dblp  # noqa: E402
-from prune2bib.match import normalize_title  # noqa: E402
 from wire_dblp import FakeDblp  # noqa: E402
 
 SOURCES = ROOT / "cassettes" / "sources"
