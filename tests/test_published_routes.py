@@ -20,7 +20,7 @@ from prune2bib.readme import Entry, parse_readme
 from prune2bib.record import PAPER_CONFERENCE, WEBPAGE
 from prune2bib.resolve import Settings, resolve_rows
 from prune2bib.resolvers import dblp
-from wire import FakeArxiv, synthetic_arxiv_id
+from wire import FakeArxiv, crossref_list, crossref_work, synthetic_arxiv_id
 from wire_dblp import FakeDblp, FakeOpenReview, corr_info, dblp_info, openreview_note
 
 NEURIPS_2021 = "db/conf/nips/neurips2021.bht"
@@ -136,10 +136,12 @@ def test_a_row_missing_from_its_venue_listing_is_searched_to_say_where_it_went(s
     assert [r.param("q") for r in server.requests_to("/search/publ/api")] == [f"toc:{CVPR_2019}:", "Synthetic paper 3"]
 
 
-def test_an_empty_listing_costs_no_search_per_row(server, http, cache):
+def test_an_empty_listing_costs_no_dblp_search_per_row(server, http, cache):
     server.route("/search/publ/api", FakeDblp({}))
+    server.route("/works", lambda r: crossref_list([]))  # the CVF pages' Crossref query finds nothing either
     outcomes = resolve_rows([cvf_row(n) for n in (1, 2, 3)], Settings(), cache=cache, http=http)
-    assert len(server.log) == 1 and {o.reason for o in outcomes} == {"DBLP lists no paper of CVPR 2019 (yet)"}
+    assert len(server.requests_to("/search/publ/api")) == 1 and len(server.requests_to("/works")) == 3
+    assert all(o.reason.startswith("DBLP lists no paper of CVPR 2019 (yet); Crossref: ") for o in outcomes)
 
 
 def test_dblp_html_429_page_leaves_rows_unresolved_and_uncached(server, http, cache):
@@ -234,3 +236,35 @@ def test_neurips_2021_links_shared_by_two_papers(server, http, cache):
 
     merged = [pipeline._merged(e, i, o, "published") for (e, i), o in zip(rows, outcomes)]
     assert sorted(m.line for m in errata.mislinked(merged)) == [caught.line, iccv.line]
+
+
+# ---------------------------------------------------------------------- Crossref as the candidate source
+
+
+def test_a_cvf_row_dblp_does_not_have_is_resolved_through_a_crossref_query(server, http, cache):
+    server.route("/search/publ/api", FakeDblp())  # DBLP finds nothing
+    candidates = [crossref_work(31, title="Synthetic paper 31 Revisited"), crossref_work(30)]
+    server.route("/works", lambda r: crossref_list(candidates))
+    (outcome,) = resolve_rows([cvf_row(30)], Settings(), cache=cache, http=http)
+    assert (outcome.status, outcome.source) == ("resolved", "crossref"), outcome.reason
+    assert (outcome.record.doi, outcome.record.page) == ("10.5555/synthetic.30", "100-108")
+    assert outcome.reason.endswith("found through a Crossref query")
+    (query,) = server.requests_to("/works")
+    assert query.param("query.bibliographic") == "Synthetic paper 30"
+
+
+def test_when_dblp_is_down_a_cvf_row_says_so_and_is_still_resolved_through_crossref(server, http, cache):
+    server.route("/search/publ/api", lambda r: Reply(503, "down"))
+    server.route("/works", lambda r: crossref_list([crossref_work(32)]))
+    (outcome,) = resolve_rows([cvf_row(32)], Settings(), cache=cache, http=http)
+    assert (outcome.status, outcome.source, outcome.record.doi) == ("resolved", "crossref", "10.5555/synthetic.32")
+    assert "HTTP 503" in outcome.reason
+
+
+def test_a_crossref_candidate_of_another_venue_is_not_taken(server, http, cache):
+    server.route("/search/publ/api", FakeDblp())
+    iccv = crossref_work(33, container=("2019 IEEE/CVF International Conference on Computer Vision (ICCV)",))
+    server.route("/works", lambda r: crossref_list([iccv]))
+    (outcome,) = resolve_rows([cvf_row(33)], Settings(), cache=cache, http=http)
+    assert outcome.status == "unresolved" and outcome.record is None
+    assert "Crossref:" in outcome.reason

@@ -24,9 +24,11 @@ tests/test_published_economy.py counts it):
 - Title searches are title-only, without DBLP's `venue:`/`year:` restriction: the same single
   request, and the local check of venue and year can then tell "not at this venue" from "not on
   DBLP". CoRR copies are never a published version (`dblp.record_from_info` drops them).
-- Crossref is asked only for venues that have DOIs (CVPR, ICCV, ECCV, IJCAI, AAAI) and only to
-  fill a DBLP record: `/works/{doi}` when DBLP has the DOI but no pages, a bibliographic query
-  (every candidate through `match.is_same_paper`) when it has no DOI.
+- Crossref is asked only for venues that have DOIs (CVPR, ICCV, ECCV, IJCAI, AAAI): to fill a
+  DBLP record (`/works/{doi}` when DBLP has the DOI but no pages, a bibliographic query when it
+  has no DOI), and as the candidate source of a venue page with no identifier in its link (CVF,
+  IJCAI, AAAI pages, plain PDF links) that DBLP cannot give — not indexed, not found, or DBLP
+  down: one bibliographic query, every candidate through `match.is_same_paper`.
 
 Links: a row whose link names one paper (NeurIPS hash, CVF page, PMLR key, IJCAI number, AAAI
 article) is checked against the listings fetched anyway (the link's own venue-year first): when
@@ -54,6 +56,7 @@ LISTING_MIN_ROWS = 2
 NEVER_LISTED = frozenset({"ECCV"})
 DOI_VENUES = frozenset({"CVPR", "ICCV", "ECCV", "IJCAI", "AAAI"})
 LINK_KINDS = frozenset({"neurips", "cvf", "pmlr", "ijcai", "aaai"})
+RESCUE_KINDS = frozenset({"cvf", "ijcai", "aaai", "url"})  # links that carry no identifier of their own
 
 
 @dataclass(frozen=True)
@@ -155,7 +158,7 @@ class Stage:
         if record is None and listing.records:
             record = _by_title(want.entry.title, listing.records)
         if record is None and listing.records is None and listing.reason and not listing.missed:
-            return Found(reason=listing.reason, linked_title=linked_title, requests=spent, fresh=fresh)
+            return self._rescue(want, key, Found(reason=listing.reason, linked_title=linked_title, requests=spent, fresh=fresh))
         if record is None and listing.records == ():
             reason = f"DBLP lists no paper of {key[0]} {key[1]} (yet)"
         elif record is None:
@@ -164,8 +167,10 @@ class Stage:
             record, reason = search.record, search.reason
             if search.missed:
                 return Found(reason=reason, linked_title=linked_title, requests=spent, fresh=fresh, missed=True)
+            if search.elsewhere:  # DBLP knows where the paper is: no other source will put it here
+                return Found(reason=reason, linked_title=linked_title, requests=spent, fresh=fresh)
         if record is None:
-            return Found(reason=reason, linked_title=linked_title, requests=spent, fresh=fresh)
+            return self._rescue(want, key, Found(reason=reason, linked_title=linked_title, requests=spent, fresh=fresh))
         records = [("dblp", record)]
         filled = self._crossref_fill(want.entry, key[0], record)
         records += filled.records
@@ -205,7 +210,7 @@ class Stage:
         self.cache.put_listing(cache_key, f"dblp corr={corr}", records, expires=True)
         return _judge(entry, key, records, corr, self.http.sent("dblp") - before, True)
 
-    # ---------------------------------------------------------------- Crossref fill
+    # ---------------------------------------------------------------- Crossref
 
     def _crossref_fill(self, entry: Entry, venue: str, record: Record) -> Found:
         if venue not in DOI_VENUES or (record.doi and record.page):
@@ -216,21 +221,43 @@ class Stage:
         else:
             key = query_key(entry)
             ask = lambda: best_candidate(entry, self.http, self.options.crossref_rows)  # noqa: E731
-        hit = None if self.options.refresh else self.cache.get(key, max_age_days=self.options.max_age_days)
-        if hit is not None and (not hit.stale or self.options.offline):
-            lookup, fresh = Lookup(hit.status, hit.record, hit.reason), False
-        elif self.options.offline:
+        asked = self._crossref(key, ask)
+        if asked is None:
             return Found()
-        else:
-            lookup, fresh = ask(), True
-            if lookup.status == FOUND and lookup.record is not None:
-                self.cache.put_found(key, "crossref", lookup.record)
-            elif lookup.status != FAILED:
-                self.cache.put_not_found(key, "crossref", lookup.reason)
+        lookup, fresh = asked
         if lookup.status == FOUND and lookup.record is not None and same_title(record.title, lookup.record.title):
             return Found((("crossref", lookup.record),), requests=lookup.requests, fresh=fresh)
         what = "DOI" if not record.doi else "pages"
         return Found(reason=f"no {what} from Crossref: {lookup.reason or 'another title'}", requests=lookup.requests, fresh=fresh)
+
+    def _rescue(self, want: Want, key: tuple[str, int], missing: Found) -> Found:
+        """DBLP gave nothing for a venue page without identifier: a Crossref query, if the venue has DOIs."""
+        if want.ident.kind not in RESCUE_KINDS or key[0] not in DOI_VENUES:
+            return missing
+        asked = self._crossref(query_key(want.entry), lambda: best_candidate(want.entry, self.http, self.options.crossref_rows))
+        if asked is None:
+            return missing
+        lookup, fresh = asked
+        requests, fresh = missing.requests + lookup.requests, missing.fresh or fresh
+        if lookup.status == FOUND and lookup.record is not None:
+            reason = f"{missing.reason}; found through a Crossref query" if missing.reason else ""
+            return Found((("crossref", lookup.record),), reason, missing.linked_title, requests, fresh)
+        reason = "; ".join(filter(None, (missing.reason, f"Crossref: {lookup.reason}" if lookup.reason else "")))
+        return Found(reason=reason, linked_title=missing.linked_title, requests=requests, fresh=fresh)
+
+    def _crossref(self, key: str, ask: Callable[[], Lookup]) -> tuple[Lookup, bool] | None:
+        """(lookup, fresh) from the cache or by asking (and caching the answer); None offline on a miss."""
+        hit = None if self.options.refresh else self.cache.get(key, max_age_days=self.options.max_age_days)
+        if hit is not None and (not hit.stale or self.options.offline):
+            return Lookup(hit.status, hit.record, hit.reason), False
+        if self.options.offline:
+            return None
+        lookup = ask()
+        if lookup.status == FOUND and lookup.record is not None:
+            self.cache.put_found(key, "crossref", lookup.record)
+        elif lookup.status != FAILED:
+            self.cache.put_not_found(key, "crossref", lookup.reason)
+        return lookup, True
 
 
 def _failed_listing(err: NetworkError, spent: int) -> _Listing:
@@ -245,6 +272,7 @@ class _Search:
     requests: int
     fresh: bool
     missed: bool = False
+    elsewhere: bool = False  # DBLP has the title, at another venue or year
 
 
 def _corr_count(source: str) -> int:
@@ -267,8 +295,8 @@ def _judge(entry: Entry, key: tuple[str, int], records: list[Record], corr: int,
             return _Search(record, "", spent, fresh)
     if alike:
         elsewhere = ", ".join(sorted({f"{r.container_title_short or r.container_title} {r.year}" for r in alike}))
-        reason = f"not upgraded: DBLP has this title at {elsewhere}, not at {venue} {year}"
-    elif corr:
+        return _Search(None, f"not upgraded: DBLP has this title at {elsewhere}, not at {venue} {year}", spent, fresh, elsewhere=True)
+    if corr:
         reason = f"not upgraded: DBLP has only a CoRR (arXiv) copy of this title, no {venue} {year} paper"
     else:
         reason = f"not found on DBLP at {venue} {year}"
