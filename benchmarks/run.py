@@ -89,7 +89,8 @@ def import_time() -> tuple[float, list[tuple[str, float]]]:
         if len(parts) == 3 and parts[1].strip().isdigit():
             rows.append((parts[2].rstrip(), int(parts[1]) / 1e6))
     total = next(t for name, t in rows if name.strip() == "prune2bib.cli")
-    top = sorted(((n.strip(), t) for n, t in rows if n.startswith("  ") and not n.startswith("   ")), key=lambda x: -x[1])
+    # '-X importtime' writes "| " then two spaces per nesting level: a direct import has three.
+    top = sorted(((n.strip(), t) for n, t in rows if n.startswith("   ") and not n.startswith("    ")), key=lambda x: -x[1])
     return total, top[:8]
 
 

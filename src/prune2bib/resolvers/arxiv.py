@@ -18,18 +18,16 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Iterable, Iterator
-
-from xml.etree import ElementTree
-
-import arxiv
-from arxiv import _feed as arxiv_feed  # the client's own Atom reader (same as Client.results uses)
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 from prune2bib.errors import NetworkError
 from prune2bib.http import Http, base_url
 from prune2bib.record import PREPRINT, Record
 from prune2bib.resolvers import FOUND, Lookup
 from prune2bib.resolvers.names import split_name
+
+if TYPE_CHECKING:  # the client is imported where a request is made: a warm run never loads it
+    import arxiv
 
 SOURCE = "arxiv"
 MAX_BATCH = 100
@@ -107,6 +105,9 @@ def _query(batch: list[str], http: Http) -> tuple[list[arxiv.Result], str]:
     reader sees it, because that reader recovers from a cut or garbled body and yields nothing,
     which would read, and be cached, as "not found".
     """
+    import arxiv
+    from arxiv import _feed as arxiv_feed  # the client's own Atom reader (same as Client.results uses)
+
     client = _client(http, len(batch))
     url = client._format_url(arxiv.Search(id_list=batch, max_results=len(batch)), 0, len(batch))
     try:
@@ -128,6 +129,8 @@ def _query(batch: list[str], http: Http) -> tuple[list[arxiv.Result], str]:
 def _unreadable(body: bytes) -> str:
     """Why a body is not an Atom feed ('' if it is), by a strict parse (expat: no external
     entities, bounded entity expansion)."""
+    from xml.etree import ElementTree  # only a fetched feed needs it
+
     try:
         root = ElementTree.fromstring(body)
     except ElementTree.ParseError as err:
@@ -136,6 +139,8 @@ def _unreadable(body: bytes) -> str:
 
 
 def _client(http: Http, page_size: int) -> arxiv.Client:
+    import arxiv
+
     # delay and retries off: Http already spaces and retries every request of this session.
     client = arxiv.Client(page_size=page_size, delay_seconds=0, num_retries=0)
     client.query_url_format = base_url(SOURCE) + "/api/query?{}"

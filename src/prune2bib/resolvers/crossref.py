@@ -23,9 +23,6 @@ import re
 from typing import Any
 from urllib.parse import quote
 
-import httpx2
-from habanero.exceptions import RequestError
-
 from prune2bib.errors import NetworkError
 from prune2bib.http import Http, NotFound, ServiceError
 from prune2bib.record import ARTICLE_JOURNAL, PAPER_CONFERENCE, PREPRINT, Person, Record
@@ -77,6 +74,11 @@ def search_bibliographic(title: str, year: int | None, http: Http, *, rows: int 
 
 def _call(request, what: str):
     """Run a habanero request, turning httpx2's and habanero's errors into ours."""
+    # Imported here, not at the top: a warm run (everything cached) never asks Crossref, so it
+    # should not pay the ~40 ms that importing habanero and httpx2 costs.
+    import httpx2
+    from habanero.exceptions import RequestError
+
     try:
         return request()
     except httpx2.HTTPStatusError as err:
