@@ -123,3 +123,13 @@ def test_check_reports_errata_and_exits_1():
 def test_python_dash_m_runs():
     done = subprocess.run([sys.executable, "-m", "prune2bib", "--help"], capture_output=True, text=True, check=True)
     assert "export" in done.stdout and "check" in done.stdout
+
+
+def test_rows_reach_the_resolvers_with_repaired_titles():
+    from prune2bib import pipeline
+    from prune2bib.readme import parse_readme
+
+    titles = {e.title for e, _ in pipeline.select_rows(parse_readme(UPSTREAM.read_text()), pipeline.RowFilter())}
+    assert "Fire Together Wire Together: A Dynamic Pruning Approach With Self-Supervised Mask Prediction" in titles
+    assert "Approximated Oracle Filter Pruning for Destructive CNN Width Optimization" in titles
+    assert not any("PredictionFire" in t or t.endswith(" github") for t in titles)

@@ -137,3 +137,14 @@ def test_prefer_preprint_with_a_published_record_beside_it():
     record, provenance = merge_records(venue_row(), [("dblp", DBLP), ("arxiv", ARXIV)], prefer="preprint")
     assert (record.type, record.title, record.issued, record.page) == (PREPRINT, ARXIV.title, (2018, 11, 1), "")
     assert provenance.as_dict()["title"] == "arxiv"
+
+
+def test_slips_in_the_title_are_repaired_in_the_record():
+    from prune2bib.readme import repaired_title
+
+    assert repaired_title("Synthetic Pruning Approach With Mask PredictionSynthetic Pruning Approach With Mask Prediction") == (
+        "Synthetic Pruning Approach With Mask Prediction"
+    )
+    assert repaired_title("Synthetic Filter Pruning for CNN Width Optimization github") == "Synthetic Filter Pruning for CNN Width Optimization"
+    assert repaired_title("Pruning Filters for Efficient ConvNets") == "Pruning Filters for Efficient ConvNets"
+    assert repaired_title("Code") == "Code"  # a one-word title is left alone

@@ -9,14 +9,14 @@ Filtering happens before resolution so that `--type F` asks no service about W r
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from prune2bib import citekeys, resolve
 from prune2bib.baseline import record_from_entry
 from prune2bib.identify import Identifier, identify
 from prune2bib.merge import merge, merge_records
-from prune2bib.readme import Entry
+from prune2bib.readme import Entry, repaired_title
 from prune2bib.record import WEBPAGE, Provenance, Record
 
 
@@ -75,7 +75,9 @@ class RowOutcome:
 
 
 def select_rows(entries: list[Entry], row_filter: RowFilter) -> list[tuple[Entry, Identifier]]:
-    return [(e, identify(e.url)) for e in entries if row_filter.accepts(e)]
+    """The rows asked for, with their identifiers, titles cleared of the list's slips (a title
+    pasted twice would match no source and export as written)."""
+    return [(replace(e, title=repaired_title(e.title)), identify(e.url)) for e in entries if row_filter.accepts(e)]
 
 
 def resolve_rows(
@@ -128,8 +130,6 @@ def _not_accepted(base: Record, reason: str) -> Record:
 
 
 def _with_record(outcome: RowOutcome, record: Record) -> RowOutcome:
-    from dataclasses import replace
-
     return replace(outcome, record=record)
 
 

@@ -308,6 +308,14 @@ def title_anomalies(title: str) -> list[Anomaly]:
     return found
 
 
+def repaired_title(title: str) -> str:
+    """The title without the list's unambiguous slips (`check` still reports them): a title
+    pasted twice ('XX' -> 'X') and a link label glued to its end ('… Optimization github')."""
+    title = doubled_half(title) or title
+    head, _, last = title.rpartition(" ")
+    return head if head and last in STRAY_TITLE_WORDS else title
+
+
 def doubled_half(title: str) -> str:
     """'X X' or 'XX' (ignoring spaces) -> 'X'; otherwise ''."""
     squeezed = title.replace(" ", "")
