@@ -87,17 +87,20 @@ def main():
 @click.option("-f", "--format", "fmt", type=click.Choice(writers.FORMATS), help="Output format (default: from -o's suffix, else bibtex).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout.")
 @click.option("--split", type=click.Path(file_okay=False, path_type=Path), help="Write one file per group into this folder.")
-@click.option("--group-by", type=click.Choice(["type", "year", "venue", "none"]), default="type", show_default=True)
+@click.option("--group-by", type=click.Choice(["type", "year", "venue", "none"]), default="type", show_default=True,
+              help="Sections of the output (a row with two types appears once, under the first).")
 @click.option("--jabref-groups", is_flag=True, help="Add a JabRef groups block (Zotero turns it into collections).")
 @click.option("--ascii", "ascii_only", is_flag=True, help="BibTeX with LaTeX accents instead of UTF-8.")
-@click.option("--venue-style", type=click.Choice(["long", "short"]), default="long", show_default=True)
+@click.option("--venue-style", type=click.Choice(["long", "short"]), default="long", show_default=True,
+              help="Booktitle as the proceedings' full title, or as 'CVPR'.")
 @click.option("--type-name", "type_names", multiple=True, metavar="CODE=NAME",
               help="The tag for a type, e.g. 'F=channel pruning' (repeatable; default: filter pruning, …).")
 @click.option("--offline", is_flag=True, help="Use only the cache; ask no service.")
 @click.option("--refresh", is_flag=True, help="Ignore cached records and ask the services again.")
 @click.option("--no-resolve", is_flag=True, help="README data only: no cache, no network.")
 @click.option("--resolved-only", is_flag=True, help="Leave out rows no source resolved (README data only).")
-@click.option("--prefer", type=click.Choice(["published", "preprint"]), default="published", show_default=True)
+@click.option("--prefer", type=click.Choice(["published", "preprint"]), default="published", show_default=True,
+              help="The venue's published paper, or the arXiv preprint, when both are known.")
 @click.option("--mailto", envvar="PRUNE2BIB_MAILTO", help="Your contact address for the services' polite pools.")
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Write one JSON line per row here.")
 @click.option("--keys", "keyfile", type=click.Path(dir_okay=False, path_type=Path), help="Citation key file (default: in the user data dir).")
