@@ -242,3 +242,31 @@ def test_habanero_goes_through_the_policy_and_is_restored(server, make_http, clo
     assert server.log[0].headers["user-agent"].startswith("prune2bib/")
     assert server.log[0].headers["x-user-agent"] == server.log[0].headers["user-agent"]
     assert habanero.request.httpx2 is httpx2 and habanero.request_class.httpx2 is httpx2
+
+
+def test_a_host_name_that_does_not_resolve_is_given_up_at_once_without_retries():
+    """No network (DNS fails): one attempt, no waiting, and the service is not asked again."""
+    import socket
+
+    import requests
+
+    from fakeserver import FakeClock
+    from prune2bib.errors import NetworkError
+    from prune2bib.http import Http, RetryPolicy
+
+    clock = FakeClock()
+    http = Http(mailto="ops@example.org", clock=clock, sleep=clock.sleep, policy=RetryPolicy(attempts=4))
+    calls = []
+
+    def send():
+        calls.append(1)
+        try:
+            raise socket.gaierror(-2, "Name or service not known")
+        except socket.gaierror as dns:
+            raise requests.exceptions.ConnectionError("Max retries exceeded") from dns
+
+    with pytest.raises(NetworkError, match="host name does not resolve"):
+        http.call("dblp", send)
+    with pytest.raises(NetworkError, match="not asked again"):
+        http.call("dblp", send)
+    assert len(calls) == 1 and clock.sleeps == []

@@ -31,6 +31,7 @@ import contextlib
 import functools
 import os
 import random
+import socket
 import sys
 import time
 from dataclasses import dataclass, field
@@ -219,6 +220,9 @@ class Http:
             response, problem, delay = self._attempt(service, state, send, attempt)
             if response is not None:
                 return response
+            if delay is None:  # the host name does not resolve: no network, retrying will not help
+                state.consecutive_failures = self.policy.failures_to_give_up
+                raise NetworkError(f"{service} is unreachable: {problem}; not asked again this run")
             if attempt == self.policy.attempts or waited + delay > self.policy.max_total_wait:
                 break
             self.sleep(delay)
@@ -226,11 +230,14 @@ class Http:
         state.consecutive_failures += 1
         raise NetworkError(f"{service}: {problem} after {attempt} attempt(s) and {waited:g} s of waiting")
 
-    def _attempt(self, service: str, state: _ServiceState, send, attempt: int) -> tuple[Any, str, float]:
-        """(response, '', 0) when done; (None, what went wrong, seconds to wait) to retry."""
+    def _attempt(self, service: str, state: _ServiceState, send, attempt: int) -> tuple[Any, str, float | None]:
+        """(response, '', 0) when done; (None, what went wrong, seconds to wait) to retry;
+        (None, what went wrong, None) when retrying cannot help."""
         try:
             response = send()
         except retryable_errors() as err:  # an except clause's tuple is built only when something is raised
+            if _host_unresolvable(err):
+                return None, "its host name does not resolve (no network?)", None
             return None, _describe(err), self._backoff(attempt)
         except _client_errors() as err:
             # Not worth retrying (a bad URL, too many redirects): one line, not a traceback.
@@ -424,6 +431,23 @@ class _Httpx2ThroughHttp:
 def _html_instead_of_data(service: str, response) -> bool:
     content_type = (response.headers.get("content-type") or "").lower()
     return SERVICES[service].api and 200 <= response.status_code < 300 and "text/html" in content_type
+
+
+def _host_unresolvable(err: BaseException) -> bool:
+    """A DNS failure somewhere in the exception's chain (requests wraps urllib3's
+    NameResolutionError in MaxRetryError.reason; httpx2 chains socket.gaierror)."""
+    seen: set[int] = set()
+    todo: list[BaseException] = [err]
+    while todo:
+        current = todo.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, socket.gaierror) or type(current).__name__ == "NameResolutionError":
+            return True
+        todo += [e for e in (current.__cause__, current.__context__, getattr(current, "reason", None)) if isinstance(e, BaseException)]
+        todo += [a for a in getattr(current, "args", ()) if isinstance(a, BaseException)]
+    return False
 
 
 def _describe(err: Exception) -> str:

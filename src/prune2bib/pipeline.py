@@ -9,6 +9,7 @@ Filtering happens before resolution so that `--type F` asks no service about W r
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -148,6 +149,32 @@ def summary(outcomes: list[RowOutcome]) -> str:
     return line
 
 
+# Reasons name the row and the details ('title mismatch: link points to "…"', 'arxiv: HTTP 503
+# after 4 attempt(s) and 7 s of waiting'); the summary counts them by kind, in this order.
+_REASON_KINDS = (
+    ("not in the cache", "not cached (offline)"),
+    ("title mismatch", "link points to another paper"),
+    ("withdrawn", "withdrawn"),
+    ("rejected", "rejected"),
+    ("no resolver", "no resolver for the link"),
+    ("unreachable", "unreachable"),
+    ("connection failed", "unreachable"),
+    ("timed out", "unreachable"),
+    ("http ", "unreachable"),
+    ("unreadable", "unreachable"),
+    ("html page", "unreachable"),
+    ("failed", "unreachable"),
+    ("not found", "not found"),
+    ("lists no paper", "not found"),
+    ("no candidate", "not found"),
+)
+_SERVICE_NAME = re.compile(r"\b(arxiv|crossref|openreview2?|dblp)\b", re.IGNORECASE)
+
+
 def _reason_kind(reason: str) -> str:
-    # Reasons name the row ('title mismatch: link points to "…"'); the summary groups by the part before ':'.
-    return reason.split(":", 1)[0].strip() or "no reason given"
+    text = reason.lower()
+    for needle, kind in _REASON_KINDS:
+        if needle in text:
+            service = _SERVICE_NAME.search(reason) if kind == "unreachable" else None
+            return f"{service.group(1).lower()} {kind}" if service else kind
+    return reason.split(";")[0].split(":")[0].strip() or "no reason given"
