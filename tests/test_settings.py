@@ -16,7 +16,7 @@ class FakeTerminal(io.StringIO):
 def test_paths_follow_the_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("PRUNE2BIB_CACHE_DIR", str(tmp_path / "c"))
     monkeypatch.setenv("PRUNE2BIB_DATA_DIR", str(tmp_path / "d"))
-    assert settings.cache_dir() == tmp_path / "c"
+    assert settings.open_cache().path.parent == tmp_path / "c"
     assert settings.default_keyfile() == tmp_path / "d" / "citekeys.json"
 
 

@@ -17,10 +17,6 @@ import platformdirs
 from prune2bib import cache, resolve
 
 
-def cache_dir() -> Path:
-    return Path(os.environ.get("PRUNE2BIB_CACHE_DIR") or platformdirs.user_cache_dir("prune2bib"))
-
-
 def data_dir() -> Path:
     return Path(os.environ.get("PRUNE2BIB_DATA_DIR") or platformdirs.user_data_dir("prune2bib"))
 
@@ -31,7 +27,7 @@ def default_keyfile() -> Path:
 
 
 def open_cache():
-    return cache.open_cache(cache_dir())
+    return cache.open_cache()  # PRUNE2BIB_CACHE_DIR or the user cache dir
 
 
 def resolve_settings(*, offline: bool = False, refresh: bool = False, mailto: str | None = None):
