@@ -18,6 +18,7 @@ ATOM_HEAD = (
     'xmlns:arxiv="http://arxiv.org/schemas/atom" xmlns="http://www.w3.org/2005/Atom">\n'
 )
 ATOM_TYPE = {"Content-Type": "application/atom+xml; charset=utf-8"}
+SYNTHETIC_UPDATED = "2021-03-01T00:00:00Z"
 JSON_TYPE = {"Content-Type": "application/json"}
 CROSSREF_LIMITS = {"x-rate-limit-limit": "5", "x-rate-limit-interval": "1s"}
 _ARXIV_ID = re.compile(r"^(\d{4}\.\d{4,5}|[a-z-]+/\d{7})(v\d+)?$")
@@ -65,32 +66,36 @@ def arxiv_entry(
     )
 
 
-def arxiv_feed(entries: list[str], *, query: str = "synthetic") -> str:
+def arxiv_feed(entries: list[str], *, query: str = "synthetic", total: int | None = None, start: int = 0,
+               feed_id: str = "https://arxiv.org/api/synthetic", updated: str = SYNTHETIC_UPDATED) -> str:
+    """An arXiv API answer (Atom feed with the opensearch header) around `entries`. The one
+    envelope for the fake servers, the service simulator and the cassette builder."""
     return (
         ATOM_HEAD
-        + "  <id>https://arxiv.org/api/synthetic</id>\n"
+        + f"  <id>{escape(feed_id)}</id>\n"
         + f"  <title>arXiv Query: {escape(query)}</title>\n"
-        + "  <updated>2021-03-01T00:00:00Z</updated>\n"
-        + f"  <opensearch:itemsPerPage>{max(len(entries), 1)}</opensearch:itemsPerPage>\n"
-        + f"  <opensearch:totalResults>{len(entries)}</opensearch:totalResults>\n"
-        + "  <opensearch:startIndex>0</opensearch:startIndex>\n"
+        + f"  <updated>{updated}</updated>\n"
+        + f"  <opensearch:itemsPerPage>{len(entries)}</opensearch:itemsPerPage>\n"
+        + f"  <opensearch:totalResults>{len(entries) if total is None else total}</opensearch:totalResults>\n"
+        + f"  <opensearch:startIndex>{start}</opensearch:startIndex>\n"
         + "".join(entries)
         + "</feed>\n"
     )
 
 
-def arxiv_error_feed(bad_id: str) -> str:
-    """What arXiv sends with HTTP 400 when an id_list holds a malformed ID."""
-    anchor = f"https://arxiv.org/api/errors#incorrect_id_format_for_{bad_id}"
+def arxiv_error_feed(bad_id: str, *, updated: str = SYNTHETIC_UPDATED) -> str:
+    """What arXiv sends with HTTP 400 when an id_list holds a malformed ID (the layout of arXiv's
+    recorded answer for id_list=abc in arxiv.py's test fixtures): one error entry."""
+    anchor = escape(f"https://arxiv.org/api/errors#incorrect_id_format_for_{bad_id}")
     return (
         ATOM_HEAD
         + "  <id>https://arxiv.org/</id>\n  <title>arXiv Search Results</title>\n"
-        + "  <updated>2021-03-01T00:00:00Z</updated>\n"
+        + f"  <updated>{updated}</updated>\n"
         + "  <opensearch:itemsPerPage>1</opensearch:itemsPerPage>\n"
         + "  <opensearch:totalResults>1</opensearch:totalResults>\n"
         + "  <opensearch:startIndex>0</opensearch:startIndex>\n"
-        + f"  <entry>\n    <id>{escape(anchor)}</id>\n    <title>Error</title>\n"
-        + "    <updated>2021-03-01T00:00:00Z</updated>\n"
+        + f"  <entry>\n    <id>{anchor}</id>\n    <title>Error</title>\n    <updated>{updated}</updated>\n"
+        + f'    <link href="{anchor}" rel="alternate" type="text/html"/>\n'
         + f"    <summary>incorrect id format for {escape(bad_id)}</summary>\n"
         + "    <author>\n      <name>arXiv api core</name>\n    </author>\n  </entry>\n</feed>\n"
     )

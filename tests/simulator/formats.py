@@ -19,17 +19,15 @@ import json
 from datetime import datetime, timedelta, timezone
 from xml.sax.saxutils import escape, quoteattr
 
+import wire  # the one arXiv feed envelope (tests/wire.py)
 from simulator.dataset import DBLP_CONF, Paper
+
+SIMULATED_UPDATED = "2026-01-01T00:00:00Z"
 
 ATOM = "application/atom+xml; charset=utf-8"
 JSON = "application/json"
 HTML = "text/html; charset=utf-8"
 TEXT = "text/plain"
-_ATOM_HEAD = (
-    "<?xml version='1.0' encoding='UTF-8'?>\n"
-    '<feed xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/" '
-    'xmlns:arxiv="http://arxiv.org/schemas/atom" xmlns="http://www.w3.org/2005/Atom">\n'
-)
 
 # ---------------------------------------------------------------- arXiv
 
@@ -53,33 +51,12 @@ def arxiv_entry(p: Paper, version: int) -> str:
 
 
 def arxiv_feed(entries: list[str], total: int, start: int, query: str) -> str:
-    return (
-        _ATOM_HEAD
-        + "  <id>https://arxiv.org/api/simulated</id>\n"
-        + f"  <title>arXiv Query: {escape(query)}</title>\n"
-        + "  <updated>2026-01-01T00:00:00Z</updated>\n"
-        + f"  <opensearch:itemsPerPage>{len(entries)}</opensearch:itemsPerPage>\n"
-        + f"  <opensearch:totalResults>{total}</opensearch:totalResults>\n"
-        + f"  <opensearch:startIndex>{start}</opensearch:startIndex>\n"
-        + "".join(entries)
-        + "</feed>\n"
-    )
+    return wire.arxiv_feed(entries, query=query, total=total, start=start,
+                           feed_id="https://arxiv.org/api/simulated", updated=SIMULATED_UPDATED)  # fmt: skip
 
 
 def arxiv_error_feed(bad_id: str) -> str:
-    anchor = f"https://arxiv.org/api/errors#incorrect_id_format_for_{bad_id}"
-    return (
-        _ATOM_HEAD
-        + "  <id>https://arxiv.org/</id>\n  <title>arXiv Search Results</title>\n"
-        + "  <updated>2026-01-01T00:00:00Z</updated>\n"
-        + "  <opensearch:itemsPerPage>1</opensearch:itemsPerPage>\n"
-        + "  <opensearch:totalResults>1</opensearch:totalResults>\n"
-        + "  <opensearch:startIndex>0</opensearch:startIndex>\n"
-        + f"  <entry>\n    <id>{escape(anchor)}</id>\n    <title>Error</title>\n"
-        + "    <updated>2026-01-01T00:00:00Z</updated>\n"
-        + f"    <summary>incorrect id format for {escape(bad_id)}</summary>\n"
-        + "    <author>\n      <name>arXiv api core</name>\n    </author>\n  </entry>\n</feed>\n"
-    )
+    return wire.arxiv_error_feed(bad_id, updated=SIMULATED_UPDATED)
 
 
 # ---------------------------------------------------------------- Crossref

@@ -55,6 +55,7 @@ from prune2bib.readme import parse_readme  # noqa: E402
 from prune2bib.resolve import Settings, resolve_rows  # noqa: E402
 from prune2bib.resolvers import arxiv as arxiv_source  # noqa: E402
 from prune2bib import venues_dblp  # noqa: E402
+from wire import arxiv_error_feed, arxiv_feed  # noqa: E402
 from wire_dblp import FakeDblp  # noqa: E402
 
 SOURCES = ROOT / "cassettes" / "sources"
@@ -68,11 +69,6 @@ ASSEMBLED_ON = "2025-01-01T00:00:00Z"  # the feeds' own <updated> stamp: fixed, 
 ATOM = "application/atom+xml; charset=UTF-8"
 # Headers Crossref's public pool sends (as in habanero's recorded cassettes, 2026).
 CROSSREF_HEADERS = {"Content-Type": "application/json", "x-rate-limit-limit": "5", "x-rate-limit-interval": "1s"}
-FEED_HEAD = (
-    "<?xml version='1.0' encoding='UTF-8'?>\n"
-    '<feed xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/" '
-    'xmlns:arxiv="http://arxiv.org/schemas/atom" xmlns="http://www.w3.org/2005/Atom">\n'
-)
 
 # The list's rows each test replays, by their link (facts in SOURCES.md).
 ARXIV_LINKS = tuple(
@@ -103,44 +99,14 @@ def arxiv_entry_xml(arxiv_id: str) -> str:
     return text if text.endswith("\n") else text + "\n"
 
 
-def arxiv_feed(entries: list[str], query: str) -> str:
-    return (
-        FEED_HEAD
-        + "  <id>https://arxiv.org/api/prune2bib-assembled</id>\n"
-        + f"  <title>arXiv Query: {query.replace('&', '&amp;')}</title>\n"
-        + f"  <updated>{ASSEMBLED_ON}</updated>\n"
-        + f"  <opensearch:itemsPerPage>{len(entries)}</opensearch:itemsPerPage>\n"
-        + f"  <opensearch:totalResults>{len(entries)}</opensearch:totalResults>\n"
-        + "  <opensearch:startIndex>0</opensearch:startIndex>\n"
-        + "".join(entries)
-        + "</feed>\n"
-    )
-
-
-def arxiv_error_feed(bad_id: str) -> str:
-    # arXiv's answer (HTTP 400) to an id_list holding a malformed ID: one error entry.
-    anchor = f"https://arxiv.org/api/errors#incorrect_id_format_for_{bad_id}"
-    return (
-        FEED_HEAD
-        + "  <id>https://arxiv.org/</id>\n  <title>arXiv Search Results</title>\n"
-        + f"  <updated>{ASSEMBLED_ON}</updated>\n"
-        + "  <opensearch:itemsPerPage>1</opensearch:itemsPerPage>\n"
-        + "  <opensearch:totalResults>1</opensearch:totalResults>\n"
-        + "  <opensearch:startIndex>0</opensearch:startIndex>\n"
-        + f"  <entry>\n    <id>{anchor}</id>\n    <title>Error</title>\n    <updated>{ASSEMBLED_ON}</updated>\n"
-        + f'    <link href="{anchor}" rel="alternate" type="text/html"/>\n'
-        + f"    <summary>incorrect id format for {bad_id}</summary>\n"
-        + "    <author>\n      <name>arXiv api core</name>\n    </author>\n  </entry>\n</feed>\n"
-    )
-
-
 def fake_arxiv(request) -> Reply:
     ids = request.param("id_list").split(",")
     bad = [i for i in ids if not arxiv_source.is_valid_id(i)]
     if bad:
-        return Reply(400, arxiv_error_feed(bad[0]), {"Content-Type": ATOM})
+        return Reply(400, arxiv_error_feed(bad[0], updated=ASSEMBLED_ON), {"Content-Type": ATOM})
     found = [arxiv_entry_xml(i) for i in ids if (SOURCES / "arxiv" / f"{i}.xml").exists()]
-    return Reply(200, arxiv_feed(found, request.raw_query), {"Content-Type": ATOM})
+    feed = arxiv_feed(found, query=request.raw_query, feed_id="https://arxiv.org/api/prune2bib-assembled", updated=ASSEMBLED_ON)
+    return Reply(200, feed, {"Content-Type": ATOM})
 
 
 def crossref_message(doi: str) -> dict | None:
