@@ -69,43 +69,24 @@ class FakeClock:
             self.now += max(0.0, seconds)
 
 
-class FakeServer:
-    def __init__(self, *, clock: Callable[[], float] = time.monotonic, max_requests: int = 1000, lifetime: float = 60.0):
-        self.clock = clock
-        self.max_requests = max_requests
-        self.lifetime = lifetime
-        self.log: list[Logged] = []
-        self.exchanges: list[tuple[Logged, Reply]] = []  # every request with the reply it got
-        self.overrun = False
-        self._scripts: dict[str, list[Reply]] = {}
-        self._routes: dict[str, Callable[[Logged], Reply]] = {}
-        self._lock = threading.Lock()
-        self._httpd: ThreadingHTTPServer | None = None
+class LoopbackServer:
+    """The life cycle shared by the test servers: a ThreadingHTTPServer on 127.0.0.1 (never another
+    address), a context manager, and a timer that stops it after `lifetime` seconds so a forgotten
+    server cannot hang the suite. Subclasses give `_handler_class()` and set `lifetime`."""
 
-    # ---------------------------------------------------------------- set-up
+    lifetime: float
+    _httpd: ThreadingHTTPServer | None = None
+    _timer: threading.Timer | None = None
 
-    def script(self, path: str, *replies: Reply) -> "FakeServer":
-        """Answer `path` (exact) with these replies in order; the last one repeats."""
-        self._scripts[path] = list(replies)
-        return self
-
-    def route(self, prefix: str, handler: Callable[[Logged], Reply]) -> "FakeServer":
-        """Answer every path starting with `prefix` with `handler(request)`."""
-        self._routes[prefix] = handler
-        return self
+    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+        raise NotImplementedError
 
     @property
     def url(self) -> str:
-        assert self._httpd is not None, "server not started"
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}"
+        assert self._httpd is not None, f"{type(self).__name__} not started"
+        return f"http://127.0.0.1:{self._httpd.server_address[1]}"
 
-    def requests_to(self, path_prefix: str) -> list[Logged]:
-        return [r for r in self.log if r.path.startswith(path_prefix)]
-
-    # ---------------------------------------------------------------- life cycle
-
-    def __enter__(self) -> "FakeServer":
+    def __enter__(self):
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._httpd.daemon_threads = True
         threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
@@ -123,7 +104,34 @@ class FakeServer:
             self._timer.cancel()
             httpd.shutdown()
             httpd.server_close()
-            self._stopped_url = f"http://127.0.0.1:{httpd.server_address[1]}"
+
+
+class FakeServer(LoopbackServer):
+    def __init__(self, *, clock: Callable[[], float] = time.monotonic, max_requests: int = 1000, lifetime: float = 60.0):
+        self.clock = clock
+        self.max_requests = max_requests
+        self.lifetime = lifetime
+        self.log: list[Logged] = []
+        self.exchanges: list[tuple[Logged, Reply]] = []  # every request with the reply it got
+        self.overrun = False
+        self._scripts: dict[str, list[Reply]] = {}
+        self._routes: dict[str, Callable[[Logged], Reply]] = {}
+        self._lock = threading.Lock()
+
+    # ---------------------------------------------------------------- set-up
+
+    def script(self, path: str, *replies: Reply) -> "FakeServer":
+        """Answer `path` (exact) with these replies in order; the last one repeats."""
+        self._scripts[path] = list(replies)
+        return self
+
+    def route(self, prefix: str, handler: Callable[[Logged], Reply]) -> "FakeServer":
+        """Answer every path starting with `prefix` with `handler(request)`."""
+        self._routes[prefix] = handler
+        return self
+
+    def requests_to(self, path_prefix: str) -> list[Logged]:
+        return [r for r in self.log if r.path.startswith(path_prefix)]
 
     # ---------------------------------------------------------------- answering
 

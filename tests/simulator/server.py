@@ -26,10 +26,11 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Callable
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from fakeserver import LoopbackServer
 from simulator import formats
 from simulator.dataset import Dataset, Paper, words
 
@@ -77,7 +78,7 @@ class Answer:
     asked: tuple[str, ...] = ()
 
 
-class Simulator:
+class Simulator(LoopbackServer):
     def __init__(
         self,
         dataset: Dataset,
@@ -99,34 +100,9 @@ class Simulator:
         self._recent = {h: deque() for h in HOSTS}
         self._random = random.Random(seed)
         self._lock = threading.Lock()
-        self._httpd: ThreadingHTTPServer | None = None
-        self._timer: threading.Timer | None = None
 
-    # ---------------------------------------------------------------- life cycle
-
-    def __enter__(self) -> "Simulator":
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
-        self._httpd.daemon_threads = True
-        threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-        self._timer = threading.Timer(self.lifetime, self.stop)
-        self._timer.daemon = True
-        self._timer.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
-
-    def stop(self) -> None:
-        httpd, self._httpd = self._httpd, None
-        if httpd is not None:
-            self._timer.cancel()
-            httpd.shutdown()
-            httpd.server_close()
-
-    @property
-    def url(self) -> str:
-        assert self._httpd is not None, "simulator not started"
-        return f"http://127.0.0.1:{self._httpd.server_address[1]}"
+    def _handler_class(self):
+        return _handler(self)
 
     def env(self) -> dict[str, str]:
         """The environment that points prune2bib at this simulator (and nowhere else)."""
