@@ -112,6 +112,8 @@ def resolve_rows(
     own_cache, own_http = cache is None, http is None
     cache = cache if cache is not None else cache_module.open_cache()
     http = http if http is not None else Http(mailto=settings.mailto, policy=RetryPolicy(timeout=settings.timeout))
+    if http.memory is None:
+        http.memory = cache  # paces learned from 429s outlive the run (cache.remember_interval)
     try:
         return _Run(rows, settings, cache, http, progress or (lambda n: None)).outcomes()
     finally:
