@@ -190,6 +190,40 @@ def is_unreachable_reason(reason: str) -> bool:
     return UNREACHABLE in reason
 
 
+@dataclass(frozen=True)
+class HttpEvent:
+    """What the HTTP layer is doing, for observers such as the CLI's progress line (`observe`).
+
+    kind: 'request' (an attempt is sent), 'wait' (pacing: `seconds` until the service's
+    interval allows the next one), 'retry' (waiting `seconds` before another try; `detail` says
+    why: 'HTTP 429', 'timed out'), 'answer' (a response that ends the request; `detail`: status),
+    'failed' (the retry budget is spent; `detail`: the last problem).
+    """
+
+    service: str
+    kind: str
+    seconds: float = 0.0
+    detail: str = ""
+
+
+_observers: list[Callable[[HttpEvent], None]] = []
+
+
+@contextlib.contextmanager
+def observe(observer: Callable[[HttpEvent], None]) -> Iterator[None]:
+    """Call `observer(event)` for every `HttpEvent` of every `Http` during the `with` block."""
+    _observers.append(observer)
+    try:
+        yield
+    finally:
+        _observers.remove(observer)
+
+
+def _notify(service: str, kind: str, seconds: float = 0.0, detail: str = "") -> None:
+    for observer in tuple(_observers):
+        observer(HttpEvent(service, kind, seconds, detail))
+
+
 @dataclass
 class RetryPolicy:
     attempts: int = 4  # tries per request, the first included
@@ -293,12 +327,14 @@ class Http:
         self._recall(service, state)
         waited = asked = 0.0  # seconds of backoff; seconds the server asked us to wait
         for attempt in range(1, self.policy.attempts + 1):
-            self._wait_for_slot(state)
+            self._wait_for_slot(state, service)
             response, problem, delay, server_asked = self._attempt(service, state, send, attempt)
             if response is not None:
+                _notify(service, "answer", detail=str(response.status_code))
                 return response
             if delay is None:  # the host cannot be reached at all: retrying will not help
                 state.unreachable = problem
+                _notify(service, "failed", 0.0, problem)
                 raise Unreachable(service, problem)
             if attempt == self.policy.attempts:
                 break
@@ -306,6 +342,7 @@ class Http:
                 if asked + delay > self.policy.max_retry_after_wait:
                     state.consecutive_failures = self.policy.failures_to_give_up  # it said: not before then
                     state.last_problem = f"{problem} asking to wait {delay:g} s"
+                    _notify(service, "failed", waited + asked, state.last_problem)
                     raise NetworkError(
                         f"{service}: {state.last_problem}, beyond the {self.policy.max_retry_after_wait:g} s "
                         "this tool waits per request; not asked again this run (try again later)"
@@ -316,9 +353,11 @@ class Http:
                 break
             else:
                 waited += delay
+            _notify(service, "retry", delay, problem)
             self.sleep(delay)
         state.consecutive_failures += 1
         state.last_problem = f"{problem} after {attempt} attempt(s) and {waited + asked:g} s of waiting"
+        _notify(service, "failed", waited + asked, problem)
         raise NetworkError(f"{service}: {state.last_problem}")
 
     def _attempt(self, service: str, state: _ServiceState, send, attempt: int) -> tuple[Any, str, float | None, bool]:
@@ -378,12 +417,14 @@ class Http:
         if learned is not None and learned > state.interval:
             state.interval = state.floor = min(learned, max(MAX_LEARNED_INTERVAL_S, state.interval))
 
-    def _wait_for_slot(self, state: _ServiceState) -> None:
+    def _wait_for_slot(self, state: _ServiceState, service: str = "") -> None:
         now = self.clock()
         if state.last_start is not None and now < state.last_start + state.interval:
+            _notify(service, "wait", state.last_start + state.interval - now)
             self.sleep(state.last_start + state.interval - now)
         state.last_start = self.clock()
         state.sent += 1
+        _notify(service, "request")
 
     def _backoff(self, attempt: int) -> float:
         # Exponential, capped, with up to +50 % jitter so that clients do not retry in step.
