@@ -137,11 +137,13 @@ class Stage:
 
     # ---------------------------------------------------------------- listings
 
-    def _listing(self, venue: str, year: int, rows: int, *, force: bool = False) -> _Listing:
+    def _listing(self, venue: str, year: int, rows: int, *, force: bool = False, renew: bool = False) -> _Listing:
         """The venue-year's listing from the cache or DBLP; `_Listing(None)` when it is not worth
-        listing for `rows` rows (unless `force`: a search hit must be checked against it)."""
+        listing for `rows` rows (unless `force`: a search hit must be checked against it).
+        `renew`: ask DBLP even though the cache has it (the cached copy may predate a paper)."""
         key = dblp.listing_key(venue, year)
-        hit = None if self.options.refresh else self.cache.get_listing(key, max_age_days=self.options.max_age_days)
+        cached = not (self.options.refresh or (renew and not self.options.offline))
+        hit = self.cache.get_listing(key, max_age_days=self.options.max_age_days) if cached else None
         if hit is not None and (not hit.stale or self.options.offline):
             return _Listing(hit.records)
         if self.options.offline:
@@ -259,8 +261,10 @@ class Stage:
             return _Search(record, "", 0, False)
         listing = self.listings.get(key)
         spent, fresh = 0, False
-        if listing is None or listing.records is None:
-            listing = self._listing(venue, year, 0, force=True)
+        stale = listing is not None and listing.records is not None and not listing.fresh and not _lists(listing, record)
+        if listing is None or listing.records is None or stale:
+            # Not listed yet, or listed by an earlier run that may predate this paper: ask DBLP (once a run).
+            listing = self._listing(venue, year, 0, force=True, renew=stale)
             spent, fresh = listing.requests, listing.fresh
             listing.requests = 0  # charged to this row
             if listing.records is not None:
@@ -269,7 +273,7 @@ class Stage:
             why = listing.reason or "no table of contents is known for it"
             return _Search(None, f"cannot check that DBLP's {venue} {year} paper of this title is in the main proceedings: {why}",
                            spent, fresh, missed=listing.missed)  # fmt: skip
-        listed = next((r for r in listing.records if _same_dblp_record(r, record)), None)
+        listed = _lists(listing, record)
         if listed is not None:
             return _Search(listed, "", spent, fresh)
         tocs = ", ".join(f"toc:{k}" for k in venues_dblp.toc_keys(venue, year))
@@ -360,6 +364,11 @@ def _placed_at(record: Record, venue: str, year: int) -> bool:
     """A hit labelled as the venue itself (no workshop label, key in its stream) and of the year."""
     spec = venues_dblp.dblp_venue(record.container_title_short)
     return spec is not None and spec.short == venue and record.year == year
+
+
+def _lists(listing: _Listing, hit: Record) -> Record | None:
+    """The listing's copy of a search hit, if the listing holds it."""
+    return next((r for r in listing.records or () if _same_dblp_record(r, hit)), None)
 
 
 def _same_dblp_record(listed: Record, hit: Record) -> bool:
