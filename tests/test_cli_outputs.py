@@ -83,6 +83,15 @@ def test_default_key_file_location_that_cannot_be_written(services, monkeypatch,
     assert services.log == [] and not (tmp_path / "refs.bib").exists()
 
 
+@pytest.mark.parametrize("command", [["export", "-o", "{tmp}/refs.bib"], ["check", "--resolve"]])
+def test_cache_location_that_cannot_be_written_stops_before_any_request(command, services, monkeypatch, tmp_path):
+    (tmp_path / "file").write_text("")
+    monkeypatch.setenv("PRUNE2BIB_CACHE_DIR", str(tmp_path / "file" / "cache"))
+    line = assert_one_line_error(run_cli(*[c.format(tmp=tmp_path) for c in command]), 5, "prune2bib: cannot write")
+    assert "PRUNE2BIB_CACHE_DIR" in line and "is not a directory" in line
+    assert services.log == [] and tree(tmp_path) == {"file"}
+
+
 def test_default_key_file_directory_is_created_when_missing(monkeypatch, tmp_path):
     """The tool's own location (not one the user named) may be created, parents included."""
     monkeypatch.setenv("PRUNE2BIB_DATA_DIR", str(tmp_path / "a" / "b"))
