@@ -13,15 +13,27 @@ from conftest import UPSTREAM
 from prune2bib import pipeline, readme_source
 
 
+@pytest.fixture
+def work(tmp_path):
+    """An empty directory of the test's own: what a failed run must leave empty or unchanged."""
+    path = tmp_path / "work"
+    path.mkdir()
+    return path
+
+
 @pytest.fixture(autouse=True)
-def no_work(monkeypatch):
-    """A usage error comes before any work: reading the README or resolving raises here."""
+def no_work():
+    """A usage error comes before any work: reading the README or resolving raises here. A test
+    whose error comes after reading the README calls `no_work.undo()` (this patch only; the
+    test isolation of conftest stays)."""
 
     def never(*args, **kwargs):
         raise AssertionError("work started despite a usage error")
 
-    monkeypatch.setattr(readme_source, "load", never)
-    monkeypatch.setattr(pipeline, "resolve_rows", never)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(readme_source, "load", never)
+        patch.setattr(pipeline, "resolve_rows", never)
+        yield patch
 
 
 CONFLICTS = {
@@ -41,12 +53,12 @@ CONFLICTS = {
 
 
 @pytest.mark.parametrize("case", CONFLICTS)
-def test_conflicting_options_are_one_line_usage_errors(case, tmp_path):
+def test_conflicting_options_are_one_line_usage_errors(case, work):
     options, message = CONFLICTS[case]
-    line = assert_one_line_error(run_cli("export", *[o.format(tmp=tmp_path) for o in options]))
+    line = assert_one_line_error(run_cli("export", *[o.format(tmp=work) for o in options]))
     if message:
         assert line.startswith(message), line
-    assert tree(tmp_path) == set()
+    assert tree(work) == set()
 
 
 CLICK_ERRORS = {
@@ -89,14 +101,14 @@ ENVIRONMENT = {
 
 @pytest.mark.parametrize("name,value", [(n, v) for n, values in ENVIRONMENT.items() for v in values])
 @pytest.mark.parametrize("command", [["export", "--no-resolve"], ["list"], ["check"], ["cache", "info"]])
-def test_bad_environment_value_is_a_usage_error(name, value, command, monkeypatch, tmp_path):
+def test_bad_environment_value_is_a_usage_error(name, value, command, monkeypatch, work):
     monkeypatch.setenv(name, value)
     line = assert_one_line_error(run_cli(*command))
     assert line.startswith(f"prune2bib: {name} must be") and repr(value) in line
 
 
-def test_empty_environment_values_mean_the_defaults(monkeypatch):
-    monkeypatch.undo()  # the README may be read here
+def test_empty_environment_values_mean_the_defaults(monkeypatch, no_work):
+    no_work.undo()  # the README may be read here
     for name in ENVIRONMENT:
         monkeypatch.setenv(name, "")
     result = run_cli("list", "--readme", UPSTREAM, "--year", "2015")
@@ -117,19 +129,19 @@ EMPTY = {
 
 @pytest.mark.parametrize("command", ["export", "list"])
 @pytest.mark.parametrize("case", EMPTY)
-def test_a_filter_that_matches_nothing_says_so_and_writes_nothing(case, command, monkeypatch, tmp_path):
-    monkeypatch.undo()  # this error comes after reading the README
+def test_a_filter_that_matches_nothing_says_so_and_writes_nothing(case, command, no_work, work):
+    no_work.undo()  # this error comes after reading the README
     options, message = EMPTY[case]
-    out = ["-o", tmp_path / "refs.bib"] if command == "export" else []
+    out = ["-o", work / "refs.bib"] if command == "export" else []
     result = run_cli(command, "--no-resolve" if command == "export" else "--json", "--readme", UPSTREAM, *options, *out)
     lines = [line for line in result.stderr.splitlines() if not line.startswith("prune2bib: reading ")]
     assert result.exit_code == 2 and result.stdout == ""
     assert lines == [message]
-    assert tree(tmp_path) == set()
+    assert tree(work) == set()
 
 
-def test_venue_filter_finds_a_venue_by_its_other_name(monkeypatch):
-    monkeypatch.undo()
+def test_venue_filter_finds_a_venue_by_its_other_name(no_work):
+    no_work.undo()
     nips = run_cli("export", "--no-resolve", "--readme", UPSTREAM, "--venue", "NIPS", "-f", "csljson")
     neurips = run_cli("export", "--no-resolve", "--readme", UPSTREAM, "--venue", "neurips", "-f", "csljson")
     assert nips.exit_code == 0, nips.stderr
@@ -137,9 +149,9 @@ def test_venue_filter_finds_a_venue_by_its_other_name(monkeypatch):
     assert nips.stdout == neurips.stdout
 
 
-def test_resolved_only_with_nothing_resolved_writes_nothing(monkeypatch, tmp_path):
-    monkeypatch.undo()
-    out = tmp_path / "refs.bib"
+def test_resolved_only_with_nothing_resolved_writes_nothing(no_work, work):
+    no_work.undo()
+    out = work / "refs.bib"
     result = run_cli("export", "--offline", "--resolved-only", "--readme", UPSTREAM, "--year", "2016", "-o", out)
     lines = [line for line in result.stderr.splitlines() if not line.startswith("prune2bib: reading ")]
     assert result.exit_code == 2
@@ -154,16 +166,16 @@ FILES = ["-o FILE", "--split DIR", ".prune2bib-split.json", "--report FILE", "--
          "records.sqlite3", "PRUNE2BIB_DATA_DIR", "PRUNE2BIB_CACHE_DIR"]
 
 
-def test_help_says_where_every_file_lives_on_this_machine(monkeypatch, tmp_path):
-    monkeypatch.setenv("PRUNE2BIB_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("PRUNE2BIB_CACHE_DIR", str(tmp_path / "cache"))
+def test_help_says_where_every_file_lives_on_this_machine(monkeypatch, work):
+    monkeypatch.setenv("PRUNE2BIB_DATA_DIR", str(work / "data"))
+    monkeypatch.setenv("PRUNE2BIB_CACHE_DIR", str(work / "cache"))
     text = " ".join(run_cli("--help").stdout.split())  # help wraps lines
     section = text.split("Files prune2bib writes", 1)[1].split("Exit codes", 1)[0]
     for name in FILES:
         assert name in section, name
     packed = "".join(section.split())  # a long path may be wrapped anywhere
-    assert str(tmp_path / "data" / "citekeys.json") in packed
-    assert str(tmp_path / "cache" / "records.sqlite3") in packed
+    assert str(work / "data" / "citekeys.json") in packed
+    assert str(work / "cache" / "records.sqlite3") in packed
 
 
 def test_readme_says_where_every_file_lives():
