@@ -19,7 +19,7 @@ from pathlib import Path
 import click
 
 from prune2bib import __version__, citekeys, errata, outputs, pipeline, readme_source, settings, writers
-from prune2bib.errors import NothingSelected, Prune2bibError, UsageError
+from prune2bib.errors import CacheError, NothingSelected, Prune2bibError, UsageError
 from prune2bib.readme import parse_readme
 from prune2bib.selection import explain_empty
 from prune2bib.taxonomy import TYPE_NAMES, TYPE_ORDER
@@ -100,8 +100,8 @@ def file_locations() -> list[tuple[str, str]]:
         ("--report FILE", "one JSON line per row: status, source, reason"),
         ("key file", f"--keys FILE, else {settings.default_keyfile()} "
                      f"(${settings.DATA_DIR_ENV}/citekeys.json): every key once given"),
-        ("cache", f"{settings.cache_dir()} (${settings.CACHE_DIR_ENV}): what the services said; "
-                  "`prune2bib cache clear` empties it"),
+        ("cache", f"{settings.cache_file()} (${settings.CACHE_DIR_ENV}; SQLite's -wal/-shm "
+                  "files beside it): what the services said; `prune2bib cache clear` empties it"),
     ]
 
 
@@ -149,7 +149,7 @@ def _selected_rows(entries, row_filter: pipeline.RowFilter):
     return rows
 
 
-@click.group(cls=Prune2bibGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(name="prune2bib", cls=Prune2bibGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="prune2bib")
 def main():
     """Turn the Awesome-Pruning paper list into BibTeX, CSL-JSON or RIS with real metadata."""
@@ -188,10 +188,12 @@ def export(readme_spec, types, years, since, until, venues, fmt, output, split, 
 
     Every output path is checked before the README is read or any service asked.
     """
-    output = None if output == Path("-") else output
     if split is not None and output is not None:
         raise UsageError("--split DIR writes one file per group; it cannot be combined with -o FILE")
+    output = None if output == Path("-") else output  # '-' is stdout, never a file named '-'
     _check_outputs(output, split, report, keyfile)
+    if not no_resolve:
+        _check_cache()
     fmt = _choose_format(fmt, output)
     _refuse_conflicts(fmt, jabref_groups=jabref_groups, ascii_only=ascii_only, offline=offline, refresh=refresh,
                       no_resolve=no_resolve, resolved_only=resolved_only)  # fmt: skip
@@ -248,8 +250,17 @@ def _check_outputs(output: Path | None, split: Path | None, report: Path | None,
     if keyfile is not None:
         outputs.check_file(keyfile, "--keys")
     else:  # the tool's own location: its directory is created when missing
-        outputs.check_file(settings.default_keyfile(), f"the key file (${settings.DATA_DIR_ENV})", create_parents=True)
+        outputs.check_file(settings.default_keyfile(), f"the key file, ${settings.DATA_DIR_ENV}", create_parents=True)
     citekeys.load_keyfile(keyfile or settings.default_keyfile())  # unreadable: an error now, not after resolving
+
+
+def _check_cache() -> None:
+    """The cache is written as rows resolve: a location that cannot hold it stops the run now
+    (exit 5, the cache's code), not after the README was fetched."""
+    try:
+        outputs.check_file(settings.cache_file(), f"the cache, ${settings.CACHE_DIR_ENV}", create_parents=True)
+    except UsageError as err:
+        raise CacheError(str(err)) from None
 
 
 def _type_names(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -337,6 +348,8 @@ def _entry_json(entry, ident) -> dict:
 def check(readme_spec, do_resolve, offline, mailto):
     """Report broken, duplicated or mislinked rows; exit 1 when there are any."""
     settings.check_mailto(mailto or "")
+    if do_resolve:
+        _check_cache()
     entries = _load_entries(readme_spec, offline=offline)
     found = errata.find_errata(entries)
     if do_resolve:
