@@ -46,8 +46,13 @@ def vcr_cassette_dir(request):
 
 @pytest.fixture(autouse=True)
 def _isolated_cache(tmp_path, monkeypatch):
-    """Every test gets its own empty cache dir and key file; never the user's."""
+    """Every test gets its own empty cache dir, data dir and working directory (where a lock for
+    stdout lands); never the user's."""
     monkeypatch.setenv("PRUNE2BIB_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("PRUNE2BIB_DATA_DIR", str(tmp_path / "data"))
+    workdir = tmp_path / "workdir"
+    workdir.mkdir(exist_ok=True)
+    monkeypatch.chdir(workdir)
     monkeypatch.delenv("PRUNE2BIB_MAILTO", raising=False)
     for name in ("ARXIV", "CROSSREF", "OPENREVIEW", "OPENREVIEW2", "DBLP"):
         monkeypatch.delenv(f"PRUNE2BIB_{name}_URL", raising=False)

@@ -1,7 +1,8 @@
 """The `prune2bib` command line (click). No business logic: it parses options, calls the
 pipeline, prints, and turns domain errors into one-line messages with documented exit codes:
 
-    0 ok · 1 `check` found errata · 2 usage · 3 README unreadable · 4 network · 5 cache · 130 interrupted
+    0 ok · 1 `check` found errata · 2 usage · 3 README unreadable · 4 network · 5 cache
+    6 lock broken · 7 `--frozen` and the lock does not cover the list · 130 interrupted
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from prune2bib import __version__, errata, pipeline, readme_source, settings, writers
+from prune2bib import __version__, errata, pipeline, project, readme_source, settings, writers
 from prune2bib.errors import Prune2bibError, UsageError
 from prune2bib.readme import parse_readme
 from prune2bib.taxonomy import TYPE_NAMES, TYPE_ORDER
@@ -103,19 +104,68 @@ def main():
               help="The venue's published paper, or the arXiv preprint, when both are known.")
 @click.option("--mailto", envvar="PRUNE2BIB_MAILTO", help="Your contact address for the services' polite pools.")
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Write one JSON line per row here.")
-@click.option("--keys", "keyfile", type=click.Path(dir_okay=False, path_type=Path), help="Citation key file (default: in the user data dir).")
+@click.option("--keys", "keyfile", type=click.Path(dir_okay=False, path_type=Path),
+              help="A key file of earlier versions (citekeys.json) to take keys from, for rows the lock does not hold yet.")
+@click.option("--lock", "lock_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="The lockfile (default: prune2bib.lock beside the output; in the current directory for stdout).")
+@click.option("--no-lock", is_flag=True, help="Neither read nor write a lock (keys then come from the records' content).")
+@click.option("--frozen", is_flag=True,
+              help="Use the lock only: no network, no cache, no lock written; exit 7 if the list has rows it does not cover.")
 @domain_errors
-def export(readme_spec, types, years, since, until, venues, fmt, output, split, group_by, jabref_groups,
-           ascii_only, venue_style, type_names, offline, refresh, no_resolve, resolved_only, prefer, mailto, report, keyfile):
-    """Export the list (or the rows you select) as a bibliography."""
+def export(**params):
+    """Export the list (or the rows you select) as a bibliography.
+
+    Records and keys are kept in a lockfile beside the output (see --lock): rows it holds are
+    not resolved again. Commit it with your bibliography."""
+    _export(**params)
+
+
+DRY_RUN = click.Option(["--dry-run"], is_flag=True, help="Print the changes; write nothing (no lock, no output).")
+
+
+@domain_errors
+def _update(dry_run, **params):
+    """Bring the bibliography up to date with the list and print what changed.
+
+    Resolves new and changed rows, and preprint-only or not-found rows older than the preprint max
+    age (their published version may have appeared); every other row comes from the lock. Rewrites
+    the lock and the output, and prints the changes: rows added, removed, retitled, relinked, moved
+    between types; records upgraded to the published version or changed; keys changed. Takes the
+    options of `export`."""
+    if params.get("frozen"):
+        raise UsageError("update --frozen: use `prune2bib export --frozen` to rebuild from the lock alone")
+    _export(**params, update=True, dry_run=dry_run)
+
+
+main.add_command(click.Command("update", callback=_update, params=[*export.params, DRY_RUN], help=_update.__doc__,
+                               context_settings={"help_option_names": ["-h", "--help"]}))  # fmt: skip
+
+
+def _export(readme_spec, types, years, since, until, venues, fmt, output, split, group_by, jabref_groups, ascii_only,
+            venue_style, type_names, offline, refresh, no_resolve, resolved_only, prefer, mailto, report, keyfile,
+            lock_file, no_lock, frozen, update=False, dry_run=False):  # fmt: skip
     fmt = _choose_format(fmt, output)
     row_filter = _row_filter(types, years, since, until, venues)
-    entries = _load_entries(readme_spec, offline or no_resolve)
-    rows = pipeline.select_rows(entries, row_filter)
-    resolve_settings = None if no_resolve else settings.resolve_settings(offline=offline, refresh=refresh, mailto=mailto)
-    with settings.progress_bar(len(rows)) as progress:
-        outcomes = pipeline.resolve_rows(rows, resolve_settings, prefer=prefer, progress=progress)
-    outcomes = pipeline.assign_keys(outcomes, keyfile or settings.default_keyfile())
+    resolve_settings = None if (no_resolve or frozen) else settings.resolve_settings(offline=offline, refresh=refresh, mailto=mailto)
+    if no_lock:
+        if frozen or update or keyfile:
+            raise UsageError("--no-lock cannot be used with --frozen, --keys or update: they work on the lock")
+        outcomes = _export_without_lock(readme_spec, row_filter, resolve_settings, offline or no_resolve, prefer)
+    else:
+        options = project.Options(project.lock_path(output, split, lock_file), prefer=prefer, frozen=frozen, update=update,
+                                  refresh=refresh, keyfile=keyfile, legacy_keyfile=settings.default_keyfile())  # fmt: skip
+        project.session.check_options(options)
+        old = project.read(options.lock_path)
+        entries, origin = project.load_list(readme_spec, old, options.lock_path, offline=offline or no_resolve, frozen=frozen)
+        click.echo(f"prune2bib: reading {origin}", err=True)
+        result = project.export(entries, row_filter, options, old, resolve_settings, settings.progress_bar)
+        if not frozen:
+            _tell_changes(result, options, update or dry_run, dry_run)
+        if dry_run:
+            return
+        if not frozen:
+            project.write(result, options)
+        outcomes = result.outcomes
     options = writers.WriteOptions(
         group_by=group_by,
         selected_types=row_filter.types or TYPE_ORDER,
@@ -129,6 +179,32 @@ def export(readme_spec, types, years, since, until, venues, fmt, output, split, 
     if report:
         _write_atomic(report, "".join(o.report_line() + "\n" for o in outcomes))
     click.echo(f"prune2bib: {pipeline.summary(outcomes)}", err=True)
+
+
+def _export_without_lock(readme_spec, row_filter, resolve_settings, offline: bool, prefer: str):
+    entries = _load_entries(readme_spec, offline)
+    rows = pipeline.select_rows(entries, row_filter)
+    with settings.progress_bar(len(rows)) as progress:
+        outcomes = pipeline.resolve_rows(rows, resolve_settings, prefer=prefer, progress=progress)
+    return pipeline.assign_keys(outcomes)
+
+
+def _tell_changes(result, options, full: bool, dry_run: bool) -> None:
+    """Key changes always (a .tex citing the old key must be told); the other changes as a count,
+    or one line each for `update`. `--dry-run` prints them on stdout: they are its output."""
+    path = options.lock_path
+    if result.migrated_from is not None:
+        renamed = " (renamed to {})".format(project.session.migrated_name(result.migrated_from)) if result.migrated_from == options.legacy_keyfile else ""
+        click.echo(f"prune2bib: took {result.migrated} citation key(s) from {result.migrated_from}{renamed}; keys now live in {path}", err=True)
+    changes = result.changes
+    verb = "would change" if dry_run else ("is new" if result.old is None else "changed")
+    if result.old is None and not full:
+        click.echo(f"prune2bib: {path} {verb}: {len(result.lock.papers)} papers", err=True)
+    elif changes or full:
+        click.echo(f"prune2bib: {path} {verb}: {project.diff.counts(changes)}", err=not dry_run)
+    shown = changes if full else result.key_changes
+    for change in shown:
+        click.echo(change.line(), err=not dry_run)
 
 
 def _type_names(pairs: tuple[str, ...]) -> dict[str, str]:
