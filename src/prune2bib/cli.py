@@ -304,6 +304,55 @@ def check(readme_spec, do_resolve, offline, mailto):
 
 
 @main.group()
+def keys():
+    """List or pin the citation keys kept in a lock."""
+
+
+LOCK_OPTION = click.option("--lock", "lock_file", type=click.Path(dir_okay=False, path_type=Path), default=project.FILE_NAME,
+                           show_default=True, help="The lockfile.")  # fmt: skip
+
+
+@keys.command(name="list")
+@LOCK_OPTION
+@domain_errors
+def keys_list(lock_file):
+    """One line per paper: key, key state, title."""
+    for paper in sorted(_existing_lock(lock_file).papers, key=lambda p: p.key):
+        click.echo(f"{paper.key:<28} {paper.key_state:<11} {paper.row.title}")
+
+
+@keys.command(name="pin")
+@click.argument("names", nargs=-1, required=True, metavar="KEY...")
+@LOCK_OPTION
+@domain_errors
+def keys_pin(names, lock_file):
+    """Keep these keys for good: not even authors arriving will replace them."""
+    _set_pins(lock_file, names, True)
+
+
+@keys.command(name="unpin")
+@click.argument("names", nargs=-1, required=True, metavar="KEY...")
+@LOCK_OPTION
+@domain_errors
+def keys_unpin(names, lock_file):
+    """Let these keys follow the rules again (a provisional key becomes the author key)."""
+    _set_pins(lock_file, names, False)
+
+
+def _existing_lock(path: Path):
+    lock = project.read(path)
+    if lock is None:
+        raise UsageError(f"there is no lock at {path} (give --lock FILE, or run `prune2bib export` first)")
+    return lock
+
+
+def _set_pins(path: Path, names, pinned: bool) -> None:
+    lock = project.keys.pin(_existing_lock(path), names, pinned)
+    project.lockfile.write(path, lock)
+    click.echo(f"prune2bib: {len(names)} key(s) {'pinned' if pinned else 'unpinned'} in {path}", err=True)
+
+
+@main.group()
 def cache():
     """Inspect or clear the record cache."""
 

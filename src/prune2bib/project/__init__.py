@@ -16,7 +16,7 @@ Delete the cache and nothing changes once a lock exists.
 
 from .location import FILE_NAME, lock_path
 from .lockfile import Lock, read
-from . import diff, session
+from . import diff, keys, lockfile, session
 from .session import Options, Result, entries_from_lock, export, load_list, write
 
 __all__ = ["FILE_NAME", "Lock", "Options", "Result", "entries_from_lock", "export", "load_list", "lock_path", "read", "write"]

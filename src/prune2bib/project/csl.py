@@ -79,7 +79,7 @@ def _load(name: str, value: Any) -> Any:
     if name == "authors":
         return tuple(Person(**_strings(p, ("family", "given", "literal"))) for p in _list(value))
     if name == "code":
-        return tuple(CodeLink(**_strings(c, ("label", "url", "status"))) for c in _list(value))
+        return tuple(CodeLink(**{"label": "", "url": "", **_strings(c, ("label", "url", "status"))}) for c in _list(value))
     if name == "issued":
         parts = value["date-parts"] if isinstance(value, dict) else None
         if not (isinstance(parts, list) and len(parts) == 1 and isinstance(parts[0], list)):

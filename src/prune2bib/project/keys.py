@@ -103,3 +103,27 @@ def _identities(record: Record) -> tuple[str, ...]:
 
 
 __all__ = ["AUTHOR", "PINNED", "PROVISIONAL", "Given", "Keying", "Slot", "assign", "retire"]
+
+
+def pin(lock, wanted: Sequence[str], pinned: bool = True):
+    """The lock with `wanted` keys pinned (or unpinned: back to author or provisional, by whether
+    the record has authors). UsageError names a key no paper has."""
+    from dataclasses import replace
+
+    from prune2bib.errors import UsageError
+
+    by_key = {p.key.casefold(): p for p in lock.papers}
+    unknown = [k for k in wanted if k.casefold() not in by_key]
+    if unknown:
+        raise UsageError(f"no paper in the lock has the key {unknown[0]!r}" + (f" (and {len(unknown) - 1} more)" if len(unknown) > 1 else ""))
+    chosen = {k.casefold() for k in wanted}
+
+    def state(paper) -> str:
+        if pinned:
+            return PINNED
+        if paper.key_state != PINNED:
+            return paper.key_state
+        return AUTHOR if citekeys.is_author_key(paper.key, paper.record) else PROVISIONAL
+
+    papers = tuple(replace(p, key_state=state(p)) if p.key.casefold() in chosen else p for p in lock.papers)
+    return replace(lock, papers=papers)

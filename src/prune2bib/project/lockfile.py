@@ -35,6 +35,7 @@ first problem in one line naming the file (`LockError`, exit code 6); a broken l
 from __future__ import annotations
 
 import contextlib
+import glob
 import json
 import os
 import re
@@ -230,6 +231,26 @@ def write_atomic(path: Path, text: str) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+    _remove_leftovers(path)
+
+
+def _remove_leftovers(path: Path) -> None:
+    """Temporary files of writers that were killed before their rename (their process is gone)."""
+    for leftover in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        pid = leftover.name[len(path.name) + 2 :].split(".", 1)[0]
+        if pid.isdigit() and not _running(int(pid)):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, OverflowError):
+        return False
+    except PermissionError:
+        return True  # another user's process: leave its file alone
+    return True
 
 
 # ---------------------------------------------------------------------- reading
