@@ -150,13 +150,17 @@ def test_a_write_interrupted_before_the_rename_leaves_the_old_lock(tmp_path, mon
 
 
 def test_temporary_files_of_killed_writers_are_removed_by_the_next_write(tmp_path):
+    import fcntl
+
     (tmp_path / "project").mkdir()
     path = tmp_path / "project" / "prune2bib.lock"
-    dead = path.with_name(".prune2bib.lock.999999999.0badf00d.tmp")  # no process has that id
+    dead = path.with_name(".prune2bib.lock.4242.0badf00d.tmp")  # its writer was killed
     dead.write_text('{"prune2bib-lock": 1, "pap')
-    alive = path.with_name(f".prune2bib.lock.{os.getpid()}.0badf00d.tmp")  # a writer still at work
+    alive = path.with_name(".prune2bib.lock.4343.0badf00d.tmp")  # a writer still at work holds it
     alive.write_text("{")
-    lockfile.write(path, LOCK)
+    with open(alive, "rb") as held:
+        fcntl.flock(held.fileno(), fcntl.LOCK_EX)
+        lockfile.write(path, LOCK)
     assert not dead.exists() and alive.exists()
 
 
@@ -176,3 +180,45 @@ def test_a_new_lock_gets_ordinary_permissions(tmp_path):
     path.chmod(0o640)
     lockfile.write(path, Lock(LOCK.papers[:1]))
     assert path.stat().st_mode & 0o777 == 0o640
+
+
+# A child that rewrites one big lock in a loop, alternating two versions, until it is killed.
+REWRITER = """
+import sys
+from prune2bib.project import lockfile
+path, versions = sys.argv[1], [open(p, encoding="utf-8").read() for p in sys.argv[2:]]
+print("ready", flush=True)
+n = 0
+while True:
+    lockfile.write_atomic(path, versions[n % 2])
+    n += 1
+"""
+
+
+@pytest.mark.slow
+def test_sigkill_while_writing_the_lock_leaves_a_whole_lock(tmp_path):
+    import random
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    big = Lock(tuple(paper(r.with_(title=f"{r.title} {n}"), f"k{n}x{i}") for n in range(40) for i, r in enumerate(ALL)))
+    versions = [tmp_path / "a.lock", tmp_path / "b.lock"]
+    versions[0].write_text(lockfile.render(big), encoding="utf-8")
+    versions[1].write_text(lockfile.render(Lock(big.papers[::2])), encoding="utf-8")
+    wanted = {v.read_bytes() for v in versions}
+    (tmp_path / "project").mkdir()
+    path = tmp_path / "project" / "prune2bib.lock"
+    path.write_bytes(versions[0].read_bytes())
+    rng = random.Random(9)
+    for _ in range(25):
+        child = subprocess.Popen([sys.executable, "-c", REWRITER, str(path), *map(str, versions)], stdout=subprocess.PIPE)
+        assert child.stdout.readline().strip() == b"ready"
+        time.sleep(rng.uniform(0.0, 0.3))
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=30)
+        assert path.read_bytes() in wanted, "a killed write left a partial lock"
+        lockfile.read(path)  # and it reads
+    lockfile.write(path, big)
+    assert [p.name for p in path.parent.iterdir()] == ["prune2bib.lock"]  # leftovers of the killed writers removed

@@ -44,6 +44,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+try:
+    import fcntl
+except ImportError:  # not POSIX: leftovers of killed writers stay (hidden, harmless)
+    fcntl = None  # type: ignore[assignment]
+
 from prune2bib.errors import LockError
 from prune2bib.record import ARTICLE_JOURNAL, PAPER_CONFERENCE, Record
 
@@ -221,36 +226,37 @@ def write_atomic(path: Path, text: str) -> None:
     # Created like any new file (the umask decides), then given the old lock's permissions.
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
+        _hold(fd)  # while this process lives, the temporary file is known to be in use
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             with contextlib.suppress(OSError):
                 os.chmod(tmp, path.stat().st_mode & 0o777)
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, path)
+            os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
     _remove_leftovers(path)
 
 
+def _hold(fd: int) -> None:
+    if fcntl is not None:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
 def _remove_leftovers(path: Path) -> None:
-    """Temporary files of writers that were killed before their rename (their process is gone)."""
+    """Temporary files of writers killed before their rename: nobody holds them any more (the
+    kernel drops a dead process's locks), so they go."""
+    if fcntl is None:
+        return
     for leftover in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
-        pid = leftover.name[len(path.name) + 2 :].split(".", 1)[0]
-        if pid.isdigit() and not _running(int(pid)):
-            with contextlib.suppress(OSError):
+        try:
+            with open(leftover, "rb") as handle:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
                 leftover.unlink()
-
-
-def _running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except (ProcessLookupError, OverflowError):
-        return False
-    except PermissionError:
-        return True  # another user's process: leave its file alone
-    return True
+        except OSError:
+            continue  # held by a writer at work, or already gone
 
 
 # ---------------------------------------------------------------------- reading
