@@ -39,3 +39,11 @@ class FrozenError(Prune2bibError):
     """`--frozen`: the list has rows the lock does not cover (nothing is written)."""
 
     exit_code = 7
+
+
+class OutputError(UsageError):
+    """An output path cannot be written (checked before any work; see outputs.py)."""
+
+
+class NothingSelected(UsageError):
+    """The filters (or --resolved-only) leave no entry to write; nothing is written."""
