@@ -90,7 +90,8 @@ def main():
 @click.option("--group-by", type=click.Choice(["type", "year", "venue", "none"]), default="type", show_default=True,
               help="Sections of the output (a row with two types appears once, under the first).")
 @click.option("--jabref-groups", is_flag=True, help="Add a JabRef groups block (Zotero turns it into collections).")
-@click.option("--ascii", "ascii_only", is_flag=True, help="BibTeX with LaTeX accents instead of UTF-8.")
+@click.option("--ascii", "ascii_only", is_flag=True,
+              help="Pure-ASCII BibTeX: LaTeX accents (pdfLaTeX needs T1 fonts); names any character LaTeX cannot spell.")
 @click.option("--venue-style", type=click.Choice(["long", "short"]), default="long", show_default=True,
               help="Booktitle as the proceedings' full title, or as 'CVPR'.")
 @click.option("--type-name", "type_names", multiple=True, metavar="CODE=NAME",
@@ -126,6 +127,9 @@ def export(readme_spec, types, years, since, until, venues, fmt, output, split, 
     )
     exported = [o for o in outcomes if o.status in pipeline.RESOLVED_STATUSES] if resolved_only else outcomes
     _write_output([o.record for o in exported], fmt, options, output, split)
+    if ascii_only and fmt == "bibtex":
+        for line in writers.ascii_warnings([o.record for o in exported], options):
+            click.echo(f"prune2bib: {line}", err=True)
     if report:
         _write_atomic(report, "".join(o.report_line() + "\n" for o in outcomes))
     click.echo(f"prune2bib: {pipeline.summary(outcomes)}", err=True)
