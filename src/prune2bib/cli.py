@@ -169,7 +169,8 @@ def main():
 @click.option("--group-by", type=click.Choice(["type", "year", "venue", "none"]), default="type", show_default=True,
               help="Sections of the output (a row with two types appears once, under the first).")
 @click.option("--jabref-groups", is_flag=True, help="BibTeX only: add a JabRef groups block (Zotero turns it into collections).")
-@click.option("--ascii", "ascii_only", is_flag=True, help="BibTeX only: LaTeX accents instead of UTF-8.")
+@click.option("--ascii", "ascii_only", is_flag=True,
+              help="BibTeX only: pure ASCII, LaTeX accents (pdfLaTeX needs T1 fonts); names any character LaTeX cannot spell.")
 @click.option("--venue-style", type=click.Choice(["long", "short"]), default="long", show_default=True,
               help="Booktitle as the proceedings' full title, or as 'CVPR'.")
 @click.option("--type-name", "type_names", multiple=True, metavar="CODE=NAME",
@@ -275,6 +276,9 @@ def _export(readme_spec, types, years, since, until, venues, fmt, output, split,
     if not exported:
         raise NothingSelected(f"{pipeline.summary(outcomes)}; no row was resolved, so --resolved-only leaves nothing: nothing written")
     written = _write_output([o.record for o in exported], fmt, options, output, split)
+    if ascii_only:
+        for line in writers.ascii_warnings([o.record for o in exported], options):
+            click.echo(f"prune2bib: {line}", err=True)
     click.echo(f"prune2bib: {pipeline.summary(outcomes)}; {written}", err=True)
 
 
