@@ -4,7 +4,7 @@ Every service on a loopback port nobody listens on (connection refused, as a mac
 network refuses or fails to resolve): each service is tried once, with no retry and no backoff
 (counted per service on the HTTP layer, on a fake clock that records every sleep); the export
 still writes the README's data; the summary names the dead services; the exit status is 4.
-When some services answer, the run exits 0 (`--strict`: 6 if rows stay unresolved).
+When some services answer, the run exits 0 (`--strict`: 8 if rows stay unresolved).
 """
 
 from __future__ import annotations
@@ -130,11 +130,11 @@ def test_one_dead_service_among_live_ones_is_exit_0_and_its_rows_say_why(tmp_pat
     assert "dblp unreachable" in result.stderr
 
 
-def test_strict_turns_unresolved_rows_into_exit_6_and_still_writes_the_output(tmp_path, sim_world):
+def test_strict_turns_unresolved_rows_into_exit_8_and_still_writes_the_output(tmp_path, sim_world):
     sim, readme, _ = sim_world
     env = sim.env() | {"PRUNE2BIB_DBLP_URL": f"http://127.0.0.1:{closed_port()}"}
     result = run(tmp_path, env, readme, "--strict")
-    assert result.exit_code == 6, result.stderr
+    assert result.exit_code == 8, result.stderr
     assert result.stderr.splitlines()[-1].startswith("prune2bib: --strict: ") and "rows not resolved" in result.stderr
     assert (tmp_path / "o.bib").read_text(encoding="utf-8").count("@") >= len(parse_readme(ROWS_TEXT))
 
@@ -157,7 +157,7 @@ def test_offline_cache_misses_are_not_a_network_failure(tmp_path):
     assert result.exit_code == 0, result.stderr
     strict = CliRunner().invoke(main, ["export", "--readme", str(UPSTREAM), "--offline", "--strict", "-o", str(tmp_path / "o.bib")],
                                 catch_exceptions=False)  # fmt: skip
-    assert strict.exit_code == 6
+    assert strict.exit_code == 8
 
 
 def test_reached_no_service_reads_the_rows():

@@ -49,10 +49,10 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from prune2bib import cache as cache_module
-from prune2bib import venues_dblp
+from prune2bib import listings, venues_dblp
 from prune2bib.errors import NetworkError
 from prune2bib.http import Http, base_url
-from prune2bib.identify import Identifier, identify, implied_venue
+from prune2bib.identify import Identifier, implied_venue
 from prune2bib.match import is_same_paper, normalize_title, same_title
 from prune2bib.readme import Entry
 from prune2bib.record import Record
@@ -99,7 +99,7 @@ class Options:
 
 @dataclass
 class _Listing:
-    records: tuple[Record, ...] | None  # None: not listed (search instead) or not available
+    index: listings.Indexed | None  # the stored, indexed listing; None: not listed (search instead) or not available
     reason: str = ""
     requests: int = 0
     fresh: bool = False
@@ -143,9 +143,9 @@ class Stage:
         `renew`: ask DBLP even though the cache has it (the cached copy may predate a paper)."""
         key = dblp.listing_key(venue, year)
         cached = not (self.options.refresh or (renew and not self.options.offline))
-        hit = self.cache.get_listing(key, max_age_days=self.options.max_age_days) if cached else None
+        hit = self.cache.listing(key, max_age_days=self.options.max_age_days) if cached else None
         if hit is not None and (not hit.stale or self.options.offline):
-            return _Listing(hit.records)
+            return _Listing(hit)  # indexed: a row is matched without reading the listing
         if self.options.offline:
             return _Listing(None, "not in the cache (offline)", missed=True)
         worth = force or rows >= self.options.listing_min_rows
@@ -156,8 +156,8 @@ class Stage:
             records = tuple(dblp.list_proceedings(venue, year, dblp_fetch(self.http)))
         except NetworkError as err:
             return _failed_listing(err, self.http.sent("dblp") - before)
-        self.cache.put_listing(key, "dblp", records, expires=not records)
-        return _Listing(records, "", self.http.sent("dblp") - before, True)
+        self.cache.put_listing(key, "dblp", records, expires=not records)  # indexed once, here
+        return _Listing(self.cache.listing(key), "", self.http.sent("dblp") - before, True)
 
     # ---------------------------------------------------------------- one row
 
@@ -168,11 +168,11 @@ class Stage:
         linked = self._linked_record(want, key)
         linked_title = linked.title if linked is not None and not same_title(want.entry.title, linked.title) else ""
         record, reason = (linked, "") if linked is not None and not linked_title else (None, "")
-        if record is None and listing.records:
-            record = _by_title(want.entry.title, listing.records)
-        if record is None and listing.records is None and listing.reason and not listing.missed:
+        if record is None and listing.index is not None and listing.index.size:
+            record = _by_title(want.entry.title, listing.index)
+        if record is None and listing.index is None and listing.reason and not listing.missed:
             return self._rescue(want, key, Found(reason=listing.reason, linked_title=linked_title, requests=spent, fresh=fresh))
-        if record is None and listing.records == ():
+        if record is None and listing.index is not None and not listing.index.size:
             reason = f"DBLP lists no paper of {key[0]} {key[1]} (yet)"
         elif record is None:
             search = self._search(want.entry, key)
@@ -199,10 +199,10 @@ class Stage:
             implied = None
         places = [(implied[0], implied[1])] if implied and implied[1] else []
         for place in places + [key]:
-            records = (self.listings.get(place) or _Listing(None)).records or ()
-            for record in records:
-                if record.url and identify(record.url) == want.ident:
-                    return record
+            index = (self.listings.get(place) or _Listing(None)).index
+            record = index.at_link(want.ident) if index is not None else None  # indexed by link when stored
+            if record is not None:
+                return record
         return None
 
     # ---------------------------------------------------------------- title search
@@ -261,26 +261,26 @@ class Stage:
             return _Search(record, "", 0, False)
         listing = self.listings.get(key)
         spent, fresh = 0, False
-        stale = listing is not None and listing.records is not None and not listing.fresh and not _lists(listing, record)
-        if listing is None or listing.records is None or stale:
+        stale = listing is not None and listing.index is not None and not listing.fresh and not _lists(listing.index, record)
+        if listing is None or listing.index is None or stale:
             # Not listed yet, or listed by an earlier run that may predate this paper: ask DBLP (once a run).
             listing = self._listing(venue, year, 0, force=True, renew=stale)
             spent, fresh = listing.requests, listing.fresh
             listing.requests = 0  # charged to this row
-            if listing.records is not None:
+            if listing.index is not None:
                 self.listings[key] = listing  # the next row of this venue-year matches locally
-        if listing.records is None:
+        if listing.index is None:
             why = listing.reason or "no table of contents is known for it"
             return _Search(None, f"cannot check that DBLP's {venue} {year} paper of this title is in the main proceedings: {why}",
                            spent, fresh, missed=listing.missed)  # fmt: skip
-        listed = _lists(listing, record)
+        listed = _lists(listing.index, record)
         if listed is not None:
             return _Search(listed, "", spent, fresh)
         tocs = ", ".join(f"toc:{k}" for k in venues_dblp.toc_keys(venue, year))
         return _Search(
             None,
             f"DBLP has this title at {venue} {year}, but the main proceedings' table of contents ({tocs}, "
-            f"{len(listing.records)} papers) does not list it: a workshop track or another volume",
+            f"{listing.index.size} papers) does not list it: a workshop track or another volume",
             spent,
             fresh,
         )
@@ -355,9 +355,9 @@ def _corr_count(source: str) -> int:
     return int(count) if count.isdigit() else 0
 
 
-def _by_title(title: str, listing: tuple[Record, ...]) -> Record | None:
-    candidate = dblp.match_in_listing(title, listing)
-    return candidate if candidate is not None and same_title(title, candidate.title) else None
+def _by_title(title: str, listing: listings.Indexed) -> Record | None:
+    """The listed paper with the row's title (`same_title` is part of the index's rule)."""
+    return dblp.match_in_listing(title, listing)
 
 
 def _placed_at(record: Record, venue: str, year: int) -> bool:
@@ -366,15 +366,20 @@ def _placed_at(record: Record, venue: str, year: int) -> bool:
     return spec is not None and spec.short == venue and record.year == year
 
 
-def _lists(listing: _Listing, hit: Record) -> Record | None:
-    """The listing's copy of a search hit, if the listing holds it."""
-    return next((r for r in listing.records or () if _same_dblp_record(r, hit)), None)
+def _lists(index: listings.Indexed, hit: Record) -> Record | None:
+    """The listing's copy of a search hit, if the listing holds it (looked up by the hit's title
+    in the index: the records of near titles only, however large the listing)."""
+    wanted = listings.normalized(hit.title)
+    for position, title in index.candidates(listings.title_query(wanted)) if wanted else ():
+        if title == wanted and _same_dblp_record(index.record(position), hit):
+            return index.record(position)
+    return None
 
 
 def _same_dblp_record(listed: Record, hit: Record) -> bool:
     """One DBLP record seen twice (in a listing and in a search): same title, link and DOI."""
     return (
-        dblp.normalise_title(listed.title) == dblp.normalise_title(hit.title)
+        listings.normalized(listed.title) == listings.normalized(hit.title)
         and listed.url == hit.url
         and listed.doi.lower() == hit.doi.lower()
     )
