@@ -103,6 +103,8 @@ def file_locations() -> list[tuple[str, str]]:
         ("--report FILE", "one JSON line per row: status, source, reason"),
         ("lock", f"--lock FILE, else {project.FILE_NAME} beside -o FILE (beside DIR for --split DIR; in the "
                  "current directory for stdout): the records and citation keys; commit it. Not with --no-lock"),
+        ("old key file", f"{settings.default_keyfile()} (${settings.DATA_DIR_ENV}/citekeys.json): keys of earlier "
+                         "versions, read once into the first lock, then renamed citekeys.json.migrated"),
         ("cache", f"{settings.cache_file()} (${settings.CACHE_DIR_ENV}; SQLite's -wal/-shm "
                   "files beside it): what the services said; `prune2bib cache clear` empties it"),
     ]
@@ -255,13 +257,15 @@ def _export(readme_spec, types, years, since, until, venues, fmt, output, split,
         click.echo(f"prune2bib: reading {origin}", err=True)
         _selected_rows(entries, row_filter)  # none selected: an error before any work
         result = project.export(entries, row_filter, options, old, resolve_settings, settings.progress_bar)
-        if not frozen:
+        outcomes = result.outcomes
+        # --frozen writes no lock; nor does a run that will write no bibliography (--resolved-only, none resolved).
+        writes_lock = not frozen and not (resolved_only and not _resolved(outcomes))
+        if writes_lock or dry_run:
             _tell_changes(result, options, full=update, dry_run=dry_run)
         if dry_run:
             return
-        if not frozen:
+        if writes_lock:
             project.write(result, options)
-        outcomes = result.outcomes
     options = writers.WriteOptions(
         group_by=group_by,
         selected_types=row_filter.types or TYPE_ORDER,
@@ -270,7 +274,7 @@ def _export(readme_spec, types, years, since, until, venues, fmt, output, split,
         venue_style=venue_style,
         type_names=names,
     )
-    exported = [o for o in outcomes if o.status in pipeline.RESOLVED_STATUSES] if resolved_only else outcomes
+    exported = _resolved(outcomes) if resolved_only else outcomes
     if report:
         outputs.write_atomic(report, "".join(o.report_line() + "\n" for o in outcomes), "--report")
     if not exported:
@@ -280,6 +284,10 @@ def _export(readme_spec, types, years, since, until, venues, fmt, output, split,
         for line in writers.ascii_warnings([o.record for o in exported], options):
             click.echo(f"prune2bib: {line}", err=True)
     click.echo(f"prune2bib: {pipeline.summary(outcomes)}; {written}", err=True)
+
+
+def _resolved(outcomes):
+    return [o for o in outcomes if o.status in pipeline.RESOLVED_STATUSES]
 
 
 def _tell_changes(result, options, *, full: bool, dry_run: bool) -> None:
