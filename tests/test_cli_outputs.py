@@ -22,6 +22,14 @@ SERVICES = ("ARXIV", "CROSSREF", "OPENREVIEW", "OPENREVIEW2", "DBLP", "WEB")
 
 
 @pytest.fixture
+def work(tmp_path):
+    """An empty directory of the test's own: what a failed run must leave empty or unchanged."""
+    path = tmp_path / "work"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
 def services(monkeypatch):
     """Every service and the README on one local server that counts requests; resolution
     itself raises if it is ever reached."""
@@ -63,9 +71,7 @@ BAD_PATHS = {
 
 @pytest.mark.parametrize("case", BAD_PATHS)
 @pytest.mark.parametrize("readme", ["--readme URL", "default README"])
-def test_bad_output_path_is_one_line_before_any_request(case, readme, services, tmp_path):
-    work = tmp_path / "work"
-    work.mkdir()
+def test_bad_output_path_is_one_line_before_any_request(case, readme, services, work):
     furnish(work)
     options, says = BAD_PATHS[case](work)
     before = tree(work)
@@ -76,31 +82,40 @@ def test_bad_output_path_is_one_line_before_any_request(case, readme, services, 
     assert tree(work) == before  # nothing created: no directory, no temporary file
 
 
-def test_default_key_file_location_that_cannot_be_written(services, monkeypatch, tmp_path):
+def test_default_key_file_location_that_cannot_be_written(services, monkeypatch, work):
     monkeypatch.setenv("PRUNE2BIB_DATA_DIR", "/proc/prune2bib-data")
-    line = assert_one_line_error(run_cli("export", "-o", tmp_path / "refs.bib"), 2, "prune2bib: cannot write")
+    line = assert_one_line_error(run_cli("export", "-o", work / "refs.bib"), 2, "prune2bib: cannot write")
     assert "/proc/prune2bib-data/citekeys.json" in line and "PRUNE2BIB_DATA_DIR" in line
-    assert services.log == [] and not (tmp_path / "refs.bib").exists()
+    assert services.log == [] and not (work / "refs.bib").exists()
 
 
-def test_default_key_file_directory_is_created_when_missing(monkeypatch, tmp_path):
+@pytest.mark.parametrize("command", [["export", "-o", "{tmp}/refs.bib"], ["check", "--resolve"]])
+def test_cache_location_that_cannot_be_written_stops_before_any_request(command, services, monkeypatch, work):
+    (work / "file").write_text("")
+    monkeypatch.setenv("PRUNE2BIB_CACHE_DIR", str(work / "file" / "cache"))
+    line = assert_one_line_error(run_cli(*[c.format(tmp=work) for c in command]), 5, "prune2bib: cannot write")
+    assert "PRUNE2BIB_CACHE_DIR" in line and "is not a directory" in line
+    assert services.log == [] and tree(work) == {"file"}
+
+
+def test_default_key_file_directory_is_created_when_missing(monkeypatch, work):
     """The tool's own location (not one the user named) may be created, parents included."""
-    monkeypatch.setenv("PRUNE2BIB_DATA_DIR", str(tmp_path / "a" / "b"))
-    result = run_cli("export", "--no-resolve", "--readme", UPSTREAM, "--year", "2015", "-o", tmp_path / "refs.bib")
+    monkeypatch.setenv("PRUNE2BIB_DATA_DIR", str(work / "a" / "b"))
+    result = run_cli("export", "--no-resolve", "--readme", UPSTREAM, "--year", "2015", "-o", work / "refs.bib")
     assert result.exit_code == 0, result.stderr
-    assert (tmp_path / "a" / "b" / "citekeys.json").is_file()
+    assert (work / "a" / "b" / "citekeys.json").is_file()
 
 
-def test_unreadable_key_file_is_refused_before_any_request(services, tmp_path):
-    keys = tmp_path / "keys.json"
+def test_unreadable_key_file_is_refused_before_any_request(services, work):
+    keys = work / "keys.json"
     keys.write_text("{not json")
-    line = assert_one_line_error(run_cli("export", "--keys", keys, "-o", tmp_path / "refs.bib"), 2)
+    line = assert_one_line_error(run_cli("export", "--keys", keys, "-o", work / "refs.bib"), 2)
     assert "key file" in line and str(keys) in line
     assert services.log == []
 
 
-def test_two_options_naming_one_file(services, tmp_path):
-    target = tmp_path / "refs.bib"
+def test_two_options_naming_one_file(services, work):
+    target = work / "refs.bib"
     line = assert_one_line_error(run_cli("export", "-o", target, "--report", target))
     assert line == f"prune2bib: -o and --report name the same file {target}"
     assert services.log == [] and not target.exists()
@@ -111,7 +126,7 @@ def _export_into_read_only_dir(readme: str, target: str) -> tuple[int, str, str]
     return result.exit_code, result.stdout, result.stderr
 
 
-def test_read_only_directory(tmp_path):
+def test_read_only_directory(work):
     # A world-traversable directory (the unprivileged user must reach it), read-only itself.
     base = Path(tempfile.mkdtemp(prefix="prune2bib-ro-"))
     try:
@@ -137,36 +152,36 @@ def export(*args):
     return run_cli("export", "--no-resolve", "--readme", UPSTREAM, *args)
 
 
-def test_dash_is_stdout_and_no_file_named_dash(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
+def test_dash_is_stdout_and_no_file_named_dash(work, monkeypatch):
+    monkeypatch.chdir(work)
     result = export("--year", "2016", "-o", "-", "-f", "bibtex")
     assert result.exit_code == 0, result.stderr
     assert len(bibtexparser.parse_string(result.stdout).entries) == 3
-    assert not (tmp_path / "-").exists() and tree(tmp_path) == set()
+    assert not (work / "-").exists() and tree(work) == set()
     assert result.stderr.splitlines()[-1].endswith("; 3 entries written to stdout")
 
 
-def test_summary_says_how_many_entries_were_written(tmp_path):
-    out = tmp_path / "refs.ris"
+def test_summary_says_how_many_entries_were_written(work):
+    out = work / "refs.ris"
     result = export("--type", "S", "-o", out)
     assert result.exit_code == 0, result.stderr
     assert result.stderr.splitlines()[-1] == f"prune2bib: 13 rows, 13 readme (13× not resolved (README data only)); 13 entries written to {out}"
     assert out.read_text().count("TY  - ") == 13
 
 
-def test_output_keeps_an_ordinary_file_mode(tmp_path):
-    out = tmp_path / "refs.bib"
+def test_output_keeps_an_ordinary_file_mode(work):
+    out = work / "refs.bib"
     old = os.umask(0o022)
     try:
         export("--year", "2015", "-o", out)
     finally:
         os.umask(old)
     assert stat.S_IMODE(out.stat().st_mode) == 0o644  # not the 0600 of a temporary file
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["refs.bib"]  # no temporary file left
+    assert sorted(p.name for p in work.iterdir()) == ["refs.bib"]  # no temporary file left
 
 
-def test_split_writes_a_manifest_and_removes_its_own_stale_files(tmp_path):
-    groups = tmp_path / "groups"
+def test_split_writes_a_manifest_and_removes_its_own_stale_files(work):
+    groups = work / "groups"
     first = export("--split", groups, "-f", "ris")
     assert first.exit_code == 0, first.stderr
     assert sorted(p.name for p in groups.iterdir()) == [outputs.MANIFEST_NAME, "F.ris", "Other.ris", "S.ris", "W.ris"]
@@ -187,8 +202,8 @@ def test_split_writes_a_manifest_and_removes_its_own_stale_files(tmp_path):
     assert sorted(manifest["files"]) == ["S.bib"]
 
 
-def test_split_keeps_a_stale_file_edited_since(tmp_path):
-    groups = tmp_path / "groups"
+def test_split_keeps_a_stale_file_edited_since(work):
+    groups = work / "groups"
     export("--split", groups, "--type", "S", "--type", "W")
     (groups / "W.bib").write_text("edited by hand\n")
     result = export("--split", groups, "--type", "S")
@@ -197,8 +212,8 @@ def test_split_keeps_a_stale_file_edited_since(tmp_path):
     assert f"prune2bib: kept {groups / 'W.bib'}: an earlier run wrote it, but it was edited since" in result.stderr
 
 
-def test_split_manifest_cannot_point_outside_its_directory(tmp_path):
-    groups, outside = tmp_path / "groups", tmp_path / "precious.bib"
+def test_split_manifest_cannot_point_outside_its_directory(work):
+    groups, outside = work / "groups", work / "precious.bib"
     groups.mkdir()
     outside.write_text("x")
     digest = outputs._digest(b"x")
@@ -207,7 +222,7 @@ def test_split_manifest_cannot_point_outside_its_directory(tmp_path):
     assert outside.read_text() == "x"
 
 
-def test_split_creates_the_named_directory_only(tmp_path):
-    result = export("--split", tmp_path / "new", "--type", "S")
+def test_split_creates_the_named_directory_only(work):
+    result = export("--split", work / "new", "--type", "S")
     assert result.exit_code == 0, result.stderr
-    assert (tmp_path / "new" / "S.bib").is_file()
+    assert (work / "new" / "S.bib").is_file()

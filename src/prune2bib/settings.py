@@ -32,6 +32,10 @@ def cache_dir() -> Path:
     return cache.default_cache_dir()  # PRUNE2BIB_CACHE_DIR or the user cache dir
 
 
+def cache_file() -> Path:
+    return cache_dir() / cache.FILE_NAME
+
+
 def default_keyfile() -> Path:
     # Keys must outlive `cache clear`: they live with the user's data, not in the cache.
     return data_dir() / "citekeys.json"
