@@ -15,8 +15,8 @@ import click
 
 from prune2bib import __version__, errata, pipeline, readme_source, settings, writers
 from prune2bib.errors import Prune2bibError, UsageError
-from prune2bib.readme import parse_readme
-from prune2bib.taxonomy import TYPE_NAMES, TYPE_ORDER
+from prune2bib.readme import ParsedList, read_list
+from prune2bib.taxonomy import Taxonomy
 
 EXIT_INTERRUPTED = 130
 
@@ -41,6 +41,13 @@ def domain_errors(func):
 
 
 def readme_option(func):
+    func = click.option(
+        "--columns",
+        "columns",
+        default=None,
+        metavar="FIELD=HEADER,…",
+        help="Map table headers to fields, e.g. 'title=Paper,venue=Conf' (fields: title, venue, year, type, code, authors, link).",
+    )(func)
     return click.option(
         "--readme",
         "readme_spec",
@@ -52,8 +59,8 @@ def readme_option(func):
 
 def filter_options(func):
     options = [
-        click.option("--type", "types", multiple=True, type=click.Choice(TYPE_ORDER, case_sensitive=False),
-                     help="Only rows of this type (repeatable; F includes WF rows)."),
+        click.option("--type", "types", multiple=True, metavar="CODE",
+                     help="Only rows of this type code of the list's legend, e.g. F (repeatable; F includes WF rows)."),
         click.option("--year", "years", multiple=True, type=int, help="Only this year (repeatable)."),
         click.option("--since", type=int, help="Only rows from this year on."),
         click.option("--until", type=int, help="Only rows up to this year."),
@@ -64,15 +71,28 @@ def filter_options(func):
     return func
 
 
-def _row_filter(types, years, since, until, venues) -> pipeline.RowFilter:
-    canonical = tuple(t for t in TYPE_ORDER if t.lower() in {x.lower() for x in types})
-    return pipeline.RowFilter(canonical, tuple(years), since, until, tuple(venues))
+def _row_filter(parsed: ParsedList, types, years, since, until, venues) -> pipeline.RowFilter:
+    return pipeline.RowFilter(_codes(parsed.taxonomy, types, "--type"), tuple(years), since, until, tuple(venues))
 
 
-def _load_entries(readme_spec: str | None, offline: bool):
+def _codes(taxonomy: Taxonomy, given, option: str) -> tuple[str, ...]:
+    """The list's codes for what the user typed (any case), in the list's order."""
+    found = []
+    for code in given:
+        canonical = taxonomy.lookup(code)
+        if canonical is None:
+            known = ", ".join(taxonomy.codes) or "none (the list has no Type column)"
+            raise UsageError(f"{option} {code}: not a type code of this list; its codes are {known}")
+        found.append(canonical)
+    return taxonomy.ordered(found)
+
+
+def _load_list(readme_spec: str | None, offline: bool, columns: str | None = None) -> ParsedList:
     text, origin = readme_source.load(readme_spec, offline=offline)
     click.echo(f"prune2bib: reading {origin}", err=True)
-    return parse_readme(text)
+    parsed = read_list(text, columns)
+    click.echo(f"prune2bib: {parsed.summary()}", err=True)
+    return parsed
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -105,39 +125,50 @@ def main():
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Write one JSON line per row here.")
 @click.option("--keys", "keyfile", type=click.Path(dir_okay=False, path_type=Path), help="Citation key file (default: in the user data dir).")
 @domain_errors
-def export(readme_spec, types, years, since, until, venues, fmt, output, split, group_by, jabref_groups,
+def export(readme_spec, columns, types, years, since, until, venues, fmt, output, split, group_by, jabref_groups,
            ascii_only, venue_style, type_names, offline, refresh, no_resolve, resolved_only, prefer, mailto, report, keyfile):
     """Export the list (or the rows you select) as a bibliography."""
     fmt = _choose_format(fmt, output)
-    row_filter = _row_filter(types, years, since, until, venues)
-    entries = _load_entries(readme_spec, offline or no_resolve)
-    rows = pipeline.select_rows(entries, row_filter)
+    parsed = _load_list(readme_spec, offline or no_resolve, columns)
+    row_filter = _row_filter(parsed, types, years, since, until, venues)
+    names = _type_names(parsed.taxonomy, type_names)
+    rows = pipeline.select_rows(list(parsed.entries), row_filter)
     resolve_settings = None if no_resolve else settings.resolve_settings(offline=offline, refresh=refresh, mailto=mailto)
     with settings.progress_bar(len(rows)) as progress:
         outcomes = pipeline.resolve_rows(rows, resolve_settings, prefer=prefer, progress=progress)
     outcomes = pipeline.assign_keys(outcomes, keyfile or settings.default_keyfile())
     options = writers.WriteOptions(
         group_by=group_by,
-        selected_types=row_filter.types or TYPE_ORDER,
+        selected_types=row_filter.types or parsed.taxonomy.codes,
         ascii=ascii_only,
         jabref_groups=jabref_groups,
         venue_style=venue_style,
-        type_names=_type_names(type_names),
+        type_names=names,
+        type_order=parsed.taxonomy.codes,
     )
     exported = [o for o in outcomes if o.status in pipeline.RESOLVED_STATUSES] if resolved_only else outcomes
     _write_output([o.record for o in exported], fmt, options, output, split)
     if report:
         _write_atomic(report, "".join(o.report_line() + "\n" for o in outcomes))
     click.echo(f"prune2bib: {pipeline.summary(outcomes)}", err=True)
+    click.echo(f"prune2bib: {_export_summary(parsed, len(exported))}", err=True)
 
 
-def _type_names(pairs: tuple[str, ...]) -> dict[str, str]:
-    names = dict(TYPE_NAMES)
+def _export_summary(parsed: ParsedList, exported: int) -> str:
+    left_out = len(parsed.entries) - exported
+    why = f", {left_out} left out by the filters or --resolved-only" if left_out else ""
+    return f"{parsed.rows_seen} table rows seen: {exported} exported{why}, {len(parsed.skipped)} skipped"
+
+
+def _type_names(taxonomy: Taxonomy, pairs: tuple[str, ...]) -> dict[str, str]:
+    """The list's own names of its codes, then the user's --type-name renames."""
+    names = {code: taxonomy.name(code) for code in taxonomy.codes}
     for pair in pairs:
         code, sep, name = pair.partition("=")
-        canonical = next((t for t in TYPE_ORDER if t.lower() == code.strip().lower()), None)
+        canonical = taxonomy.lookup(code.strip())
         if not sep or canonical is None or not name.strip():
-            raise UsageError(f"--type-name takes CODE=NAME with CODE one of {', '.join(TYPE_ORDER)}, not {pair!r}")
+            known = ", ".join(taxonomy.codes) or "none"
+            raise UsageError(f"--type-name takes CODE=NAME with CODE one of {known}, not {pair!r}")
         names[canonical] = name.strip()
     return names
 
@@ -178,15 +209,20 @@ def _write_atomic(path: Path, text: str) -> None:
 @filter_options
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per row.")
 @domain_errors
-def list_rows(readme_spec, types, years, since, until, venues, as_json):
+def list_rows(readme_spec, columns, types, years, since, until, venues, as_json):
     """Print the parsed rows as a table (or JSON lines)."""
-    entries = _load_entries(readme_spec, offline=False)
-    rows = pipeline.select_rows(entries, _row_filter(types, years, since, until, venues))
-    for entry, ident in rows:
-        if as_json:
+    parsed = _load_list(readme_spec, offline=False, columns=columns)
+    rows = pipeline.select_rows(list(parsed.entries), _row_filter(parsed, types, years, since, until, venues))
+    if as_json:
+        for entry, ident in rows:
             click.echo(json.dumps(_entry_json(entry, ident), ensure_ascii=False, sort_keys=True))
-        else:
-            click.echo(f"{entry.line:>4}  {entry.year}  {entry.venue:<8} {','.join(entry.types):<8} {str(ident):<40.40}  {entry.title}")
+        return
+    table = [("LINE", "YEAR", "VENUE", "TYPE", "IDENTIFIER", "TITLE")]
+    table += [(str(e.line), str(e.year or "-"), e.venue or "-", ",".join(e.types) or "-", str(i), e.title) for e, i in rows]
+    widths = [max(len(r[c]) for r in table) for c in range(5)]
+    for row in table:
+        cells = [row[0].rjust(widths[0])] + [row[c].ljust(widths[c]) for c in range(1, 5)] + [row[5]]
+        click.echo("  ".join(cells))
 
 
 def _entry_json(entry, ident) -> dict:
@@ -202,6 +238,8 @@ def _entry_json(entry, ident) -> dict:
         "extra_urls": [list(pair) for pair in entry.extra_urls],
         "code": [{"label": c.label, "url": c.url, "status": c.status} for c in entry.code],
         "anomalies": [a.code for a in entry.anomalies],
+        "authors": entry.authors,
+        "columns": dict(entry.columns),
     }
 
 
@@ -212,10 +250,11 @@ def _entry_json(entry, ident) -> dict:
 @click.option("--offline", is_flag=True, help="With --resolve: use only the cache.")
 @click.option("--mailto", envvar="PRUNE2BIB_MAILTO")
 @domain_errors
-def check(readme_spec, do_resolve, offline, mailto):
+def check(readme_spec, columns, do_resolve, offline, mailto):
     """Report broken, duplicated or mislinked rows; exit 1 when there are any."""
-    entries = _load_entries(readme_spec, offline=offline)
-    found = errata.find_errata(entries)
+    parsed = _load_list(readme_spec, offline=offline, columns=columns)
+    entries = list(parsed.entries)
+    found = errata.find_errata(entries, parsed.taxonomy, parsed.skipped)
     if do_resolve:
         rows = pipeline.select_rows(entries, pipeline.RowFilter())
         with settings.progress_bar(len(rows)) as progress:

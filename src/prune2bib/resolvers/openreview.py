@@ -70,11 +70,11 @@ def api_urls() -> dict[str, str]:
     }
 
 
-def api_order(venue: str, year: int) -> tuple[str, str]:
-    """('v1', 'v2') when the venue-year lives on v1, else ('v2', 'v1')."""
+def api_order(venue: str, year: int | None) -> tuple[str, str]:
+    """('v1', 'v2') when the venue-year lives on v1, else ('v2', 'v1'); an undated row tries v2 first."""
     spec = venues_dblp.dblp_venue(venue)
     last_v1 = V1_LAST_YEAR.get(spec.short if spec else venue.strip(), 0)
-    return ("v1", "v2") if year <= last_v1 else ("v2", "v1")
+    return ("v1", "v2") if year is not None and year <= last_v1 else ("v2", "v1")
 
 
 # --- fetching ---------------------------------------------------------------------------
@@ -210,7 +210,7 @@ def record_from_note(note: dict, venue: str, year: int) -> Record:
         type=PAPER_CONFERENCE,
         title=" ".join(str(content.get("title", "")).split()),
         authors=tuple(split_name(a) for a in content.get("authors") or [] if str(a).strip()),
-        issued=(issued_year,),
+        issued=(issued_year,) if issued_year else (),
         container_title=venues_dblp.long_booktitle(short, issued_year) or short,
         container_title_short=short,
         event_title=f"{short} {issued_year}",
