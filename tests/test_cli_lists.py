@@ -47,6 +47,14 @@ def test_type_filter_takes_the_lists_own_codes():
     assert all("unstructured or weight pruning" in e["keywords"] for e in entries)
 
 
+def test_type_name_of_a_code_the_list_does_not_have_is_a_usage_error():
+    result = run("export", "--no-resolve", "--readme", str(GHIMIRE), "--type-name", "F=filters")
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines()[-1] == (
+        "prune2bib: --type-name takes CODE=NAME with CODE one of U, S, A, O, not 'F=filters'"
+    )
+
+
 def test_unknown_type_code_is_a_usage_error():
     result = run("export", "--no-resolve", "--readme", str(GHIMIRE), "--type", "F")
     assert result.exit_code == 2
@@ -56,10 +64,10 @@ def test_unknown_type_code_is_a_usage_error():
 
 
 def test_groups_follow_the_lists_taxonomy_and_names(tmp_path):
-    result = run("export", "--no-resolve", "--readme", str(GHIMIRE), "--split", str(tmp_path), "--type-name", "S=structured")
+    result = run("export", "--no-resolve", "--readme", str(GHIMIRE), "--split", str(tmp_path / "out"), "--type-name", "S=structured")
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["S.bib", "U.bib", "Untyped.bib"]
-    structured = bibtexparser.parse_string((tmp_path / "S.bib").read_text()).entries
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.bib")) == ["S.bib", "U.bib", "Untyped.bib"]
+    structured = bibtexparser.parse_string((tmp_path / "out" / "S.bib").read_text()).entries
     assert structured and all(e["keywords"].startswith("structured") for e in structured)
     whole = run("export", "--no-resolve", "--readme", str(GHIMIRE), "--jabref-groups").stdout
     groups = re.findall(r"ExplicitGroup:([^\\;]+)", whole)
@@ -67,9 +75,9 @@ def test_groups_follow_the_lists_taxonomy_and_names(tmp_path):
 
 
 def test_codes_outside_the_legend_are_their_own_groups(tmp_path):
-    result = run("export", "--no-resolve", "--readme", str(AUTODL), "--split", str(tmp_path))
+    result = run("export", "--no-resolve", "--readme", str(AUTODL), "--split", str(tmp_path / "out"))
     assert result.exit_code == 0, result.output
-    names = {p.name for p in tmp_path.iterdir()}
+    names = {p.name for p in (tmp_path / "out").iterdir()}
     assert {"G.bib", "RL.bib", "EA.bib", "PD.bib", "Other.bib", "MCTS.bib", "library.bib"} <= names
 
 
@@ -96,10 +104,8 @@ def test_summary_says_rows_seen_exported_and_skipped(tmp_path):
     readme.write_text("## 2021\n| Title | Venue |\n|--|--|\n| [A](https://arxiv.org/abs/2101.00001) | ICLR |\n| | |\n| [B](https://arxiv.org/abs/2101.00002) | CVPR |\n")
     result = run("export", "--no-resolve", "--readme", str(readme), "--venue", "ICLR")
     assert result.exit_code == 0, result.output
-    assert "prune2bib: 3 table rows seen in 1 paper table: 2 papers read, 1 skipped (line 5: an empty table row)" in result.stderr
-    assert result.stderr.strip().splitlines()[-1] == (
-        "prune2bib: 3 table rows seen: 1 exported, 1 left out by the filters or --resolved-only, 1 skipped"
-    )
+    assert ": 3 table rows seen in 1 paper table: 2 papers read, 1 skipped (line 5: an empty table row)" in result.stderr
+    assert result.stderr.strip().splitlines()[-1].endswith("; 1 entry written to stdout")
 
 
 def test_nothing_recognised_names_the_tables_and_the_option(tmp_path):

@@ -1,7 +1,12 @@
-"""The `prune2bib` command line (click). No business logic: it parses options, calls the
-pipeline, prints, and turns domain errors into one-line messages with documented exit codes:
+"""The `prune2bib` command line (click). No business logic: it parses options, checks them and
+every output path before any work, calls the pipeline, prints, and turns errors into one line
+`prune2bib: <message>` with a documented exit code (README "Exit codes"):
 
-    0 ok · 1 `check` found errata · 2 usage · 3 README unreadable · 4 network · 5 cache · 130 interrupted
+    0 ok · 1 `check` found errata · 2 usage (bad or conflicting options, a bad PRUNE2BIB_* value,
+    an output path that cannot be written, filters that select nothing) · 3 README unreadable ·
+    4 network · 5 cache · 130 interrupted
+
+click's own usage errors get the same one line (`Prune2bibGroup.main`), for every command.
 """
 
 from __future__ import annotations
@@ -13,31 +18,92 @@ from pathlib import Path
 
 import click
 
-from prune2bib import __version__, errata, pipeline, readme_source, settings, writers
-from prune2bib.errors import Prune2bibError, UsageError
+from prune2bib import __version__, citekeys, errata, outputs, pipeline, readme_source, settings, writers
+from prune2bib.errors import CacheError, NothingSelected, Prune2bibError, UsageError
+from prune2bib.lists.columns import parse_overrides
 from prune2bib.readme import ParsedList, read_list
+from prune2bib.selection import explain_empty
 from prune2bib.taxonomy import Taxonomy
 
 EXIT_INTERRUPTED = 130
+EXIT_USAGE = 2
+
+
+def _fail(message: str, code: int):
+    click.echo(f"prune2bib: {' '.join(message.split())}", err=True)
+    sys.exit(code)
 
 
 def domain_errors(func):
-    """Turn every domain error into 'prune2bib: <message>' and its exit code; keep tracebacks for bugs."""
+    """The frame of every command: the environment is checked first (a bad PRUNE2BIB_* value is a
+    usage error before any work), and every domain error becomes 'prune2bib: <message>' and its
+    exit code; bugs keep their traceback."""
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         try:
+            settings.check_environment()
             return func(*args, **kwargs)
         except Prune2bibError as err:
-            click.echo(f"prune2bib: {err}", err=True)
-            sys.exit(err.exit_code)
+            _fail(str(err), err.exit_code)
         except KeyboardInterrupt:
-            click.echo("prune2bib: interrupted; records fetched so far are kept in the cache", err=True)
-            sys.exit(EXIT_INTERRUPTED)
+            _fail("interrupted; records fetched so far are kept in the cache", EXIT_INTERRUPTED)
         except BrokenPipeError:
             sys.exit(0)
 
     return wrapper
+
+
+class Prune2bibGroup(click.Group):
+    """A click group whose usage errors (unknown option, bad value, missing argument) are one line
+    `prune2bib: …` with exit 2, like every other error, in every subcommand."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.UsageError as err:
+            where = err.ctx.command_path if err.ctx is not None else "prune2bib"
+            _fail(f"{err.format_message().rstrip('.')} (see '{where} --help')", err.exit_code)
+        except click.ClickException as err:
+            _fail(err.format_message(), err.exit_code)
+        except click.Abort as err:
+            interrupted = isinstance(err.__cause__, KeyboardInterrupt)
+            _fail("interrupted" if interrupted else "aborted", EXIT_INTERRUPTED if interrupted else 1)
+        sys.exit(code if isinstance(code, int) else 0)
+
+    def format_epilog(self, ctx, formatter):
+        with formatter.section("Files prune2bib writes (nothing else; each path is checked before any work)"):
+            formatter.write_dl(file_locations())
+        with formatter.section("Exit codes"):
+            formatter.write_dl(EXIT_CODES)
+
+
+EXIT_CODES = [
+    ("0", "done"),
+    ("1", "`check` found problems in the list"),
+    ("2", "usage: a bad or conflicting option, a bad PRUNE2BIB_* value, an output path that cannot be "
+          "written, or filters that select no row (nothing is written)"),
+    ("3", "the README could not be read or holds no paper table"),
+    ("4", "a service could not be reached"),
+    ("5", "the cache is unreadable or locked"),
+    ("130", "interrupted; what was fetched stays cached"),
+]
+
+
+def file_locations() -> list[tuple[str, str]]:
+    """Every file the tool writes, with this machine's default locations filled in."""
+    return [
+        ("-o FILE", "the bibliography (stdout without -o, or with -o -); written whole or not at all"),
+        ("--split DIR", f"DIR/<group>.bib|json|ris and DIR/{outputs.MANIFEST_NAME} (the files this run wrote: "
+                        "the next run removes those it no longer writes, if unchanged)"),
+        ("--report FILE", "one JSON line per row: status, source, reason"),
+        ("key file", f"--keys FILE, else {settings.default_keyfile()} "
+                     f"(${settings.DATA_DIR_ENV}/citekeys.json): every key once given"),
+        ("cache", f"{settings.cache_file()} (${settings.CACHE_DIR_ENV}; SQLite's -wal/-shm "
+                  "files beside it): what the services said; `prune2bib cache clear` empties it"),
+    ]
 
 
 def readme_option(func):
@@ -64,7 +130,8 @@ def filter_options(func):
         click.option("--year", "years", multiple=True, type=int, help="Only this year (repeatable)."),
         click.option("--since", type=int, help="Only rows from this year on."),
         click.option("--until", type=int, help="Only rows up to this year."),
-        click.option("--venue", "venues", multiple=True, help="Only this venue, e.g. CVPR (repeatable)."),
+        click.option("--venue", "venues", multiple=True,
+                     help="Only this venue, by any of its names: CVPR, NIPS or NeurIPS (repeatable)."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -88,14 +155,28 @@ def _codes(taxonomy: Taxonomy, given, option: str) -> tuple[str, ...]:
 
 
 def _load_list(readme_spec: str | None, offline: bool, columns: str | None = None) -> ParsedList:
+    """The list, read; its taxonomy decides what --type and --type-name accept. One line says
+    where it came from and how many rows were seen, read and skipped."""
+    parse_overrides(columns)  # a bad --columns is a usage error before any reading
     text, origin = readme_source.load(readme_spec, offline=offline)
-    click.echo(f"prune2bib: reading {origin}", err=True)
-    parsed = read_list(text, columns)
-    click.echo(f"prune2bib: {parsed.summary()}", err=True)
+    try:
+        parsed = read_list(text, columns)
+    except Prune2bibError:
+        click.echo(f"prune2bib: reading {origin}", err=True)
+        raise
+    click.echo(f"prune2bib: reading {origin}: {parsed.summary()}", err=True)
     return parsed
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _selected_rows(entries, row_filter: pipeline.RowFilter):
+    """The rows the filters select; none is an error that names the values that would match."""
+    rows = pipeline.select_rows(entries, row_filter)
+    if not rows:
+        raise NothingSelected(f"{explain_empty(entries, row_filter)}; nothing written")
+    return rows
+
+
+@click.group(name="prune2bib", cls=Prune2bibGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="prune2bib")
 def main():
     """Turn the Awesome-Pruning paper list into BibTeX, CSL-JSON or RIS with real metadata."""
@@ -105,12 +186,14 @@ def main():
 @readme_option
 @filter_options
 @click.option("-f", "--format", "fmt", type=click.Choice(writers.FORMATS), help="Output format (default: from -o's suffix, else bibtex).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout.")
-@click.option("--split", type=click.Path(file_okay=False, path_type=Path), help="Write one file per group into this folder.")
+@click.option("-o", "--output", type=click.Path(allow_dash=True, path_type=Path), metavar="FILE|-",
+              help="Write here (its directory must exist); '-' or none: stdout.")
+@click.option("--split", type=click.Path(path_type=Path), metavar="DIR",
+              help="Write one file per group into DIR (created if missing; its parent must exist). Not with -o.")
 @click.option("--group-by", type=click.Choice(["type", "year", "venue", "none"]), default="type", show_default=True,
               help="Sections of the output (a row with two types appears once, under the first).")
-@click.option("--jabref-groups", is_flag=True, help="Add a JabRef groups block (Zotero turns it into collections).")
-@click.option("--ascii", "ascii_only", is_flag=True, help="BibTeX with LaTeX accents instead of UTF-8.")
+@click.option("--jabref-groups", is_flag=True, help="BibTeX only: add a JabRef groups block (Zotero turns it into collections).")
+@click.option("--ascii", "ascii_only", is_flag=True, help="BibTeX only: LaTeX accents instead of UTF-8.")
 @click.option("--venue-style", type=click.Choice(["long", "short"]), default="long", show_default=True,
               help="Booktitle as the proceedings' full title, or as 'CVPR'.")
 @click.option("--type-name", "type_names", multiple=True, metavar="CODE=NAME",
@@ -122,17 +205,31 @@ def main():
 @click.option("--prefer", type=click.Choice(["published", "preprint"]), default="published", show_default=True,
               help="The venue's published paper, or the arXiv preprint, when both are known.")
 @click.option("--mailto", envvar="PRUNE2BIB_MAILTO", help="Your contact address for the services' polite pools.")
-@click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Write one JSON line per row here.")
-@click.option("--keys", "keyfile", type=click.Path(dir_okay=False, path_type=Path), help="Citation key file (default: in the user data dir).")
+@click.option("--report", type=click.Path(path_type=Path), metavar="FILE", help="Write one JSON line per row here.")
+@click.option("--keys", "keyfile", type=click.Path(path_type=Path), metavar="FILE",
+              help="Citation key file (its directory must exist; default: citekeys.json in the user data dir).")
 @domain_errors
 def export(readme_spec, columns, types, years, since, until, venues, fmt, output, split, group_by, jabref_groups,
            ascii_only, venue_style, type_names, offline, refresh, no_resolve, resolved_only, prefer, mailto, report, keyfile):
-    """Export the list (or the rows you select) as a bibliography."""
+    """Export the list (or the rows you select) as a bibliography.
+
+    Every output path is checked before the README is read or any service asked.
+    """
+    if split is not None and output is not None:
+        raise UsageError("--split DIR writes one file per group; it cannot be combined with -o FILE")
+    output = None if output == Path("-") else output  # '-' is stdout, never a file named '-'
+    _check_outputs(output, split, report, keyfile)
+    if not no_resolve:
+        _check_cache()
     fmt = _choose_format(fmt, output)
+    _refuse_conflicts(fmt, jabref_groups=jabref_groups, ascii_only=ascii_only, offline=offline, refresh=refresh,
+                      no_resolve=no_resolve, resolved_only=resolved_only)  # fmt: skip
+    settings.check_mailto(mailto or "")
+    _check_type_name_form(type_names)
     parsed = _load_list(readme_spec, offline or no_resolve, columns)
-    row_filter = _row_filter(parsed, types, years, since, until, venues)
     names = _type_names(parsed.taxonomy, type_names)
-    rows = pipeline.select_rows(list(parsed.entries), row_filter)
+    row_filter = _row_filter(parsed, types, years, since, until, venues)
+    rows = _selected_rows(list(parsed.entries), row_filter)
     resolve_settings = None if no_resolve else settings.resolve_settings(offline=offline, refresh=refresh, mailto=mailto)
     with settings.progress_bar(len(rows)) as progress:
         outcomes = pipeline.resolve_rows(rows, resolve_settings, prefer=prefer, progress=progress)
@@ -147,17 +244,60 @@ def export(readme_spec, columns, types, years, since, until, venues, fmt, output
         type_order=parsed.taxonomy.codes,
     )
     exported = [o for o in outcomes if o.status in pipeline.RESOLVED_STATUSES] if resolved_only else outcomes
-    _write_output([o.record for o in exported], fmt, options, output, split)
     if report:
-        _write_atomic(report, "".join(o.report_line() + "\n" for o in outcomes))
-    click.echo(f"prune2bib: {pipeline.summary(outcomes)}", err=True)
-    click.echo(f"prune2bib: {_export_summary(parsed, len(exported))}", err=True)
+        outputs.write_atomic(report, "".join(o.report_line() + "\n" for o in outcomes), "--report")
+    if not exported:
+        raise NothingSelected(f"{pipeline.summary(outcomes)}; no row was resolved, so --resolved-only leaves nothing: nothing written")
+    written = _write_output([o.record for o in exported], fmt, options, output, split)
+    click.echo(f"prune2bib: {pipeline.summary(outcomes)}; {written}", err=True)
 
 
-def _export_summary(parsed: ParsedList, exported: int) -> str:
-    left_out = len(parsed.entries) - exported
-    why = f", {left_out} left out by the filters or --resolved-only" if left_out else ""
-    return f"{parsed.rows_seen} table rows seen: {exported} exported{why}, {len(parsed.skipped)} skipped"
+BIBTEX_ONLY = ("--jabref-groups", "--ascii")
+
+
+def _refuse_conflicts(fmt: str, *, jabref_groups, ascii_only, offline, refresh, no_resolve, resolved_only) -> None:
+    """Options that cannot all be honoured are a usage error, never silently ignored."""
+    for flag, given in zip(BIBTEX_ONLY, (jabref_groups, ascii_only)):
+        if given and fmt != "bibtex":
+            raise UsageError(f"{flag} is for BibTeX; it cannot be used with --format {fmt}")
+    if offline and refresh:
+        raise UsageError("--offline reads only the cache and --refresh ignores it: choose one")
+    if no_resolve and (refresh or resolved_only):
+        flag = "--refresh" if refresh else "--resolved-only"
+        raise UsageError(f"--no-resolve resolves no row; it cannot be combined with {flag}")
+
+
+def _check_outputs(output: Path | None, split: Path | None, report: Path | None, keyfile: Path | None) -> None:
+    """Every path this run will write, checked now, before any work (see outputs.py)."""
+    outputs.check_distinct({"-o": output, "--report": report, "--keys": keyfile})
+    if output is not None:
+        outputs.check_file(output, "-o")
+    if split is not None:
+        outputs.check_directory(split, "--split")
+    if report is not None:
+        outputs.check_file(report, "--report")
+    if keyfile is not None:
+        outputs.check_file(keyfile, "--keys")
+    else:  # the tool's own location: its directory is created when missing
+        outputs.check_file(settings.default_keyfile(), f"the key file, ${settings.DATA_DIR_ENV}", create_parents=True)
+    citekeys.load_keyfile(keyfile or settings.default_keyfile())  # unreadable: an error now, not after resolving
+
+
+def _check_cache() -> None:
+    """The cache is written as rows resolve: a location that cannot hold it stops the run now
+    (exit 5, the cache's code), not after the README was fetched."""
+    try:
+        outputs.check_file(settings.cache_file(), f"the cache, ${settings.CACHE_DIR_ENV}", create_parents=True)
+    except UsageError as err:
+        raise CacheError(str(err)) from None
+
+
+def _check_type_name_form(pairs: tuple[str, ...]) -> None:
+    """CODE=NAME, before any work; whether CODE is one of the list's is known once it is read."""
+    for pair in pairs:
+        code, sep, name = pair.partition("=")
+        if not (sep and code.strip() and name.strip()):
+            raise UsageError(f"--type-name takes CODE=NAME, e.g. 'F=channel pruning', not {pair!r}")
 
 
 def _type_names(taxonomy: Taxonomy, pairs: tuple[str, ...]) -> dict[str, str]:
@@ -174,34 +314,35 @@ def _type_names(taxonomy: Taxonomy, pairs: tuple[str, ...]) -> dict[str, str]:
 
 
 def _choose_format(fmt: str | None, output: Path | None) -> str:
+    """--format, else -o's suffix, else bibtex; both given must agree."""
+    inferred = writers.format_for_path(output) if output is not None else None
+    if fmt and inferred and fmt != inferred:
+        raise UsageError(f"--format {fmt} does not match the suffix of '{output.name}' ({inferred}): drop one or rename the file")
     if fmt:
         return fmt
     if output is None:
         return "bibtex"
-    inferred = writers.format_for_path(output)
     if inferred is None:
         raise UsageError(f"cannot tell the format from '{output.name}': use --format or a .bib/.json/.ris name")
     return inferred
 
 
-def _write_output(records, fmt, options, output: Path | None, split: Path | None) -> None:
+def _write_output(records, fmt, options, output: Path | None, split: Path | None) -> str:
+    """Write the bibliography; a phrase saying how many entries went where."""
+    entries = f"{len(records)} {'entry' if len(records) == 1 else 'entries'}"
     if split:
-        split.mkdir(parents=True, exist_ok=True)
-        for name, text in writers.render_split(records, fmt, options).items():
-            _write_atomic(split / name, text)
-        return
+        done = outputs.write_split(split, writers.render_split(records, fmt, options))
+        for name in done.kept:
+            click.echo(f"prune2bib: kept {split / name}: an earlier run wrote it, but it was edited since", err=True)
+        removed = f"; removed {len(done.removed)} stale: {', '.join(done.removed)}" if done.removed else ""
+        return f"{entries} written to {len(done.written)} files in {split}{removed}"
     text = writers.render(records, fmt, options)
     if output:
-        _write_atomic(output, text)
-    else:
-        sys.stdout.write(text)
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    """Write to a temporary file beside `path` and rename: a killed run never leaves half a file."""
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8", newline="\n")
-    tmp.replace(path)
+        outputs.write_atomic(output, text, "-o")
+        return f"{entries} written to {output}"
+    sys.stdout.write(text)
+    sys.stdout.flush()
+    return f"{entries} written to stdout"
 
 
 @main.command(name="list")
@@ -210,19 +351,18 @@ def _write_atomic(path: Path, text: str) -> None:
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per row.")
 @domain_errors
 def list_rows(readme_spec, columns, types, years, since, until, venues, as_json):
-    """Print the parsed rows as a table (or JSON lines)."""
+    """Print the parsed rows as a table with a header row (or JSON lines)."""
     parsed = _load_list(readme_spec, offline=False, columns=columns)
-    rows = pipeline.select_rows(list(parsed.entries), _row_filter(parsed, types, years, since, until, venues))
+    rows = _selected_rows(list(parsed.entries), _row_filter(parsed, types, years, since, until, venues))
     if as_json:
         for entry, ident in rows:
             click.echo(json.dumps(_entry_json(entry, ident), ensure_ascii=False, sort_keys=True))
         return
     table = [("LINE", "YEAR", "VENUE", "TYPE", "IDENTIFIER", "TITLE")]
     table += [(str(e.line), str(e.year or "-"), e.venue or "-", ",".join(e.types) or "-", str(i), e.title) for e, i in rows]
-    widths = [max(len(r[c]) for r in table) for c in range(5)]
-    for row in table:
-        cells = [row[0].rjust(widths[0])] + [row[c].ljust(widths[c]) for c in range(1, 5)] + [row[5]]
-        click.echo("  ".join(cells))
+    widths = [max(len(row[c]) for row in table) for c in range(5)]
+    for row in table:  # identifiers in full: a cut one cannot be looked up
+        click.echo("  ".join([row[0].rjust(widths[0])] + [row[c].ljust(widths[c]) for c in range(1, 5)] + [row[5]]))
 
 
 def _entry_json(entry, ident) -> dict:
@@ -252,6 +392,9 @@ def _entry_json(entry, ident) -> dict:
 @domain_errors
 def check(readme_spec, columns, do_resolve, offline, mailto):
     """Report broken, duplicated or mislinked rows; exit 1 when there are any."""
+    settings.check_mailto(mailto or "")
+    if do_resolve:
+        _check_cache()
     parsed = _load_list(readme_spec, offline=offline, columns=columns)
     entries = list(parsed.entries)
     found = errata.find_errata(entries, parsed.taxonomy, parsed.skipped)

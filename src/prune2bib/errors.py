@@ -27,3 +27,11 @@ class CacheError(Prune2bibError):
     """The record cache is unreadable or locked."""
 
     exit_code = 5
+
+
+class OutputError(UsageError):
+    """An output path cannot be written (checked before any work; see outputs.py)."""
+
+
+class NothingSelected(UsageError):
+    """The filters (or --resolved-only) leave no entry to write; nothing is written."""

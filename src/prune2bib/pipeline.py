@@ -19,6 +19,7 @@ from prune2bib.identify import Identifier, identify
 from prune2bib.merge import merge, merge_records
 from prune2bib.readme import Entry, repaired_title
 from prune2bib.record import WEBPAGE, Provenance, Record
+from prune2bib.taxonomy import venue_key
 
 
 RESOLVED_STATUSES = ("resolved", "cached")  # a source's record is in the entry
@@ -41,7 +42,7 @@ class RowFilter:
             # An undated row is left out when a year range is asked for: it is not known to be in it.
             and (self.since is None or (entry.year is not None and entry.year >= self.since))
             and (self.until is None or (entry.year is not None and entry.year <= self.until))
-            and (not self.venues or entry.venue.lower() in {v.lower() for v in self.venues})
+            and (not self.venues or venue_key(entry.venue) in {venue_key(v) for v in self.venues})
         )
 
 

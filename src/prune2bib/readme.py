@@ -49,8 +49,8 @@ from prune2bib.lists.cells import (  # noqa: F401 - re-exported: the stage's pub
     title_anomalies,
 )
 from prune2bib.lists.columns import ColumnMap, map_columns, parse_overrides
-from prune2bib.lists.inline import Budget, Piece, pieces, plain_text
-from prune2bib.lists.legend import parse_type_cell, read_legend, taxonomy_from
+from prune2bib.lists.inline import Budget, Piece, _plain, plain_text, row_pieces
+from prune2bib.lists.legend import could_be_legend, parse_type_cell, read_legend, taxonomy_from
 from prune2bib.lists.years import HeadingYear, cell_year, heading_year, split_venue_year
 from prune2bib.record import CodeLink
 from prune2bib.taxonomy import Taxonomy
@@ -215,7 +215,7 @@ class _Reader:
                 self._table(block, headers[id(block)], self._section_year(stack))
 
     def _legend(self, table: Table, header: list[str]) -> dict[str, str] | None:
-        if len(header) < 2 or len(table.rows) > 64:
+        if len(header) < 2 or len(table.rows) > 64 or not could_be_legend(header):
             return None
         rows = [[plain_text(c, self.budget) for c in row.cells[: len(header)]] for row in table.rows]
         legend = read_legend(header, rows)
@@ -257,11 +257,16 @@ class _RowReader:
         self.reader, self.header, self.shape, self.section = reader, header, shape, section
         self.budget = reader.budget
 
-    def cell(self, row: Row, field: str) -> str | None:
+    def cell(self, field: str) -> list[Piece] | None:
+        """The pieces of the row's cell for `field`; None when the table has no such column."""
         index = self.shape.fields.get(field)
         if index is None:
             return None
-        return row.cells[index] if index < len(row.cells) else ""
+        return self.parts[index] if index < len(self.parts) else []
+
+    def text(self, field: str) -> str | None:
+        found = self.cell(field)
+        return None if found is None else normalise_space(_plain(found))
 
     def read(self, row: Row) -> Entry | Skipped:
         line = row.line + 1
@@ -275,16 +280,17 @@ class _RowReader:
             anomalies.append(Anomaly("cell-count", f"row has {len(row.cells)} cells; expected {len(self.header)} ({expected})"))
         if row.after_split is not None:
             anomalies.append(Anomaly("table-split", f"the blank line {row.after_split + 1} splits the table: GitHub shows this row as text"))
-        title_cell = cell_parsing.parse_title_cell(pieces(self.cell(row, "title") or "", self.budget))
+        self.parts = row_pieces(row.cells, self.budget)
+        title_cell = cell_parsing.parse_title_cell(self.cell("title") or [])
         title, url, extras = title_cell.title, title_cell.url, list(title_cell.extra_urls)
         title_anomalies_ = list(title_cell.anomalies)
         url, extras, title_anomalies_ = self._link_columns(row, url, extras, title_anomalies_)
         if not title and not url:
             return Skipped(line, "no title and no link")
         venue_anomalies: list[Anomaly] = []
-        venue, note, year = self._venue(row, title_cell.badges, venue_anomalies)
-        types = self._types(row)
-        code, code_anomalies = self._code(row)
+        venue, note, year = self._venue(title_cell.badges, venue_anomalies)
+        types = self._types()
+        code, code_anomalies = self._code()
         return Entry(
             line=line,
             year=year,
@@ -296,16 +302,16 @@ class _RowReader:
             extra_urls=tuple(extras),
             code=code,
             anomalies=tuple(anomalies + title_anomalies_ + venue_anomalies + code_anomalies),
-            authors=self._authors(row, title_cell.after),
-            columns=self._unknown(row),
+            authors=self._authors(title_cell.after),
+            columns=self._unknown(),
         )
 
     def _link_columns(self, row: Row, url: str, extras: list, anomalies: list[Anomaly]):
         """A 'Paper'/'PDF'/'Link' column gives the link when the title cell has none."""
         for index in self.shape.links:
-            if index >= len(row.cells):
+            if index >= len(self.parts):
                 continue
-            for piece in pieces(row.cells[index], self.budget):
+            for piece in self.parts[index]:
                 if piece.kind != "link" or piece.badge or not piece.href:
                     continue
                 if not url:
@@ -317,9 +323,9 @@ class _RowReader:
                     extras.append((normalise_space(piece.text) or self.header[index].strip(), piece.href))
         return url, extras, anomalies
 
-    def _venue(self, row: Row, badges: tuple[str, ...], anomalies: list[Anomaly]) -> tuple[str, str, int | None]:
-        raw = self.cell(row, "venue")
-        text = normalise_space(plain_text(raw, self.budget)) if raw is not None else ""
+    def _venue(self, badges: tuple[str, ...], anomalies: list[Anomaly]) -> tuple[str, str, int | None]:
+        raw = self.text("venue")
+        text = raw or ""
         if not text:
             text = _badge_venue(badges)
         venue_with_year, note = text, ""
@@ -332,35 +338,35 @@ class _RowReader:
             anomalies.append(Anomaly("unknown-venue", f"unknown venue {venue!r}"))
         if note and note not in cell_parsing.VENUE_NOTES:
             anomalies.append(Anomaly("unknown-venue-note", f"unknown venue note {note!r}; expected Oral, Spotlight or Best"))
-        year_text = self.cell(row, "year")
-        year = venue_year or (cell_year(plain_text(year_text, self.budget)) if year_text else None) or self.section.year
+        year_text = self.text("year")
+        year = venue_year or (cell_year(year_text) if year_text else None) or self.section.year
         return venue, note, year
 
-    def _types(self, row: Row) -> tuple[str, ...]:
-        raw = self.cell(row, "type")
+    def _types(self) -> tuple[str, ...]:
+        raw = self.text("type")
         if raw is None:
             return ()
-        codes, _ = parse_type_cell(plain_text(raw, self.budget), self.reader.taxonomy)
+        codes, _ = parse_type_cell(raw, self.reader.taxonomy)
         return codes
 
-    def _code(self, row: Row) -> tuple[tuple[CodeLink, ...], list[Anomaly]]:
-        raw = self.cell(row, "code")
-        if raw is None or not raw.strip():
+    def _code(self) -> tuple[tuple[CodeLink, ...], list[Anomaly]]:
+        found = self.cell("code")
+        if not found:
             return (), []
-        return cell_parsing.parse_code_cell(pieces(raw, self.budget))
+        return cell_parsing.parse_code_cell(found)
 
-    def _authors(self, row: Row, after_title: str) -> str:
-        raw = self.cell(row, "authors")
+    def _authors(self, after_title: str) -> str:
+        raw = self.text("authors")
         if raw is not None:
-            return normalise_space(plain_text(raw, self.budget))
+            return raw
         title_header = self.header[self.shape.fields["title"]].casefold()
         return after_title if "author" in title_header else ""
 
-    def _unknown(self, row: Row) -> tuple[tuple[str, str], ...]:
+    def _unknown(self) -> tuple[tuple[str, str], ...]:
         found = []
         for index, header in self.shape.unknown:
-            if index < len(row.cells) and row.cells[index].strip():
-                text = normalise_space(plain_text(row.cells[index], self.budget))
+            if index < len(self.parts):
+                text = normalise_space(_plain(self.parts[index]))
                 if text:
                     found.append((header, text))
         return tuple(found)

@@ -101,3 +101,10 @@ VENUES["nips"] = VENUES["neurips"]
 def venue(name: str) -> Venue | None:
     """The venue for a Venue cell's name ('CVPR', 'NeurIPS', 'NIPS'), or None if unknown."""
     return VENUES.get(name.strip().lower())
+
+
+def venue_key(name: str) -> str:
+    """One key for every name of a venue ('NIPS', 'NeurIPS', 'neurips' -> 'neurips'): what
+    `--venue` compares, so a filter finds a venue by any of its names."""
+    known = venue(name)
+    return known.short.lower() if known else name.strip().lower()

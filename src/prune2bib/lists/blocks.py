@@ -21,12 +21,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from prune2bib.errors import ReadmeError
 
-# A real list of 10 MiB holds ~50,000 rows of ~200 bytes; twice that is refused as not a paper
-# list, which keeps the per-row work (cells, entries) within the parse-time guarantee.
-MAX_TABLE_ROWS = 100_000
+# A real list of 10 MiB holds 27,000 (Awesome-Pruning's rows, ~380 bytes) to 53,000 rows (~200 bytes);
+# more is refused as not a paper list, which keeps the per-row work (cells, entries) bounded.
+MAX_TABLE_ROWS = 60_000
 
 # Lines worth a look: headings, HTML, emphasis, fences, a year at the start, or any pipe.
 _INTERESTING = re.compile(r"^[ \t]{0,3}(?:[#<*_`~]|(?:19|20)\d\d)[^\n]*|^[^\n|]*\|[^\n]*", re.M)
@@ -35,6 +36,7 @@ _ENDS_TABLE = re.compile(r"^[ \t]{0,3}(?:#{1,6}(?:[ \t]|$)|>|`{3,}|~{3,}|<!--|<h
 _ATX = re.compile(r"[ \t]{0,3}(#{1,6})(?=[ \t]|$)")
 _HTML_HEADING = re.compile(r"<h([1-6])\b[^>]*>(.*)</h\1\s*>", re.I | re.S)
 _YEAR_LINE = re.compile(r"(?:19|20)\d\d(?:\s*(?:-|–|—|~|to)\s*(?:(?:19|20)\d\d|now|present))?", re.I)
+_BLANK_LINES = re.compile(r"(?:[ \t]*\n)*")
 _DELIMITER_CHARS = re.compile(r"[|\-: \t]+")
 _DELIMITER_CELL = re.compile(r":?-+:?")
 PSEUDO_LEVEL = 7  # a bold line or a bare year line: inside every real heading's section
@@ -124,18 +126,21 @@ def scan(text: str) -> Document:
         line_no += text.count("\n", last_pos, pos)
         last_pos = pos
         line = match.group()
-        fence = _FENCE.match(line)
-        if fence:
-            skip_until = _end_of_fence(text, lines, pos, fence.group(1))
-            continue
-        if line.lstrip().startswith("<!--"):
+        first = line.lstrip()[:1]
+        if first in ("`", "~"):
+            fence = _FENCE.match(line)
+            if fence:
+                skip_until = _end_of_fence(text, lines, pos, fence.group(1))
+                continue
+        elif first == "<" and line.lstrip().startswith("<!--"):
             end = text.find("-->", pos)
             skip_until = len(text) if end < 0 else lines.end_of(end)
             continue
-        heading = _heading(line, line_no)
-        if heading is not None:
-            blocks.append(heading)
-            continue
+        if first != "|":
+            heading = _heading(line, line_no)
+            if heading is not None:
+                blocks.append(heading)
+                continue
         if "|" not in line:
             continue
         table_end = _table(text, lines, pos, line_no, line, blocks, state)
@@ -208,9 +213,13 @@ def _is_delimiter(line: str) -> bool:
 
 def _end_of_fence(text: str, lines: _Lines, pos: int, opener: str) -> int:
     """Position after the fence that closes the one at `pos` (or the end: CommonMark)."""
-    closing = re.compile(rf"^[ \t]{{0,3}}{re.escape(opener[0])}{{{len(opener)},}}[ \t]*$", re.M)
-    found = closing.search(text, lines.end_of(pos) + 1)
+    found = _closing_fence(opener[0], len(opener)).search(text, lines.end_of(pos) + 1)
     return len(text) if found is None else found.end()
+
+
+@lru_cache(maxsize=64)
+def _closing_fence(char: str, length: int) -> re.Pattern:
+    return re.compile(rf"^[ \t]{{0,3}}{re.escape(char)}{{{length},}}[ \t]*$", re.M)
 
 
 def _table(text, lines: _Lines, pos, line_no, header_line, blocks, state) -> int | None:
@@ -256,13 +265,12 @@ def _read_rows(text: str, lines: _Lines, pos: int, line_no: int, table: Table, s
 
 def _after_blank(text: str, lines: _Lines, pos: int, line_no: int) -> tuple[int, int] | None:
     """Where a table goes on after blank lines: the next line if it is a row of it, else None."""
-    while pos <= len(text):
-        line = lines.line_at(pos)
-        if line.strip():
-            break
-        pos, line_no = pos + len(line) + 1, line_no + 1
-    else:
+    blank = _BLANK_LINES.match(text, pos)
+    line_no += text.count("\n", pos, blank.end())
+    pos = blank.end()
+    if pos >= len(text):
         return None
+    line = lines.line_at(pos)
     if not _row_shaped(line) or _ENDS_TABLE.match(line):
         return None
     following = lines.end_of(pos) + 1

@@ -16,7 +16,7 @@ document is refused in bounded time instead of being parsed for minutes.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import pyromark
 
@@ -24,15 +24,23 @@ from prune2bib.errors import ReadmeError
 
 MAX_MARKUP = 2_000_000
 _MARKUP_CHARS = "[]()<>*_`!\\&~:"
+# Cells that are only plain links ('[Title](url), [Extension1](url2)') are the bulk of every list:
+# they are read by this pattern, which accepts only what CommonMark reads the same way (no nested
+# brackets, emphasis, escapes, entities, images or HTML in the label; no space, parenthesis,
+# angle bracket, escape or entity in the URL). Anything else goes to pyromark.
+# tests/test_parse_linear.py checks that both give the same pieces.
+_SIMPLE_LINK = r"\[([^\[\]\\`*_<>!&~]*)\]\(([^()\s<>\\&`]*)\)"
+_SIMPLE_CELL = re.compile(rf"[ \t]*(?:{_SIMPLE_LINK}[ \t]*,?[ \t]*)+")
+_SIMPLE_LINKS = re.compile(rf"{_SIMPLE_LINK}([ \t]*,?[ \t]*)")
 _OPTIONS = pyromark.Options.ENABLE_TABLES | pyromark.Options.ENABLE_STRIKETHROUGH
 _HREF = re.compile(r"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.I)
 _TAG_NAME = re.compile(r"</?\s*([a-zA-Z][a-zA-Z0-9]*)")
 _UNSAFE_SCHEMES = ("javascript:", "vbscript:", "data:", "file:")
 
 
-@dataclass(frozen=True)
-class Piece:
-    """A run of a cell. kind: 'text', 'link' (text = its label) or 'break' (`<br>`)."""
+class Piece(NamedTuple):
+    """A run of a cell. kind: 'text', 'link' (text = its label) or 'break' (`<br>`).
+    (A named tuple: a long list makes one per link, and tuples are cheap to make.)"""
 
     kind: str
     text: str = ""
@@ -57,22 +65,70 @@ class Budget:
             )
 
 
+_MARKUP = re.compile("[" + re.escape(_MARKUP_CHARS) + "]")
+
+
 def markup_count(cell: str) -> int:
-    return sum(map(cell.count, _MARKUP_CHARS))
+    return len(cell) - len(_MARKUP.sub("", cell))
 
 
 def pieces(cell: str, budget: Budget) -> list[Piece]:
     """The cell's pieces; text runs are not yet whitespace-normalised."""
-    markup = markup_count(cell)
-    if not markup:
-        return [Piece("text", cell)] if cell.strip() else []
-    budget.spend(markup)
-    return _Reader().read(pyromark.events(f"|{cell}|\n|-|\n", options=_OPTIONS))
+    return row_pieces([cell], budget)[0]
+
+
+def row_pieces(cells: list[str], budget: Budget) -> list[list[Piece]]:
+    """The pieces of each cell of a row, in one parse: the cells with markup are handed to
+    pyromark together, as the one row of a table (what GFM does with them)."""
+    out: list[list[Piece]] = []
+    marked: list[int] = []
+    for index, cell in enumerate(cells):
+        if not _MARKUP.search(cell):
+            out.append([Piece("text", cell)] if cell.strip() else [])
+        elif _SIMPLE_CELL.fullmatch(cell):
+            budget.spend(markup_count(cell))
+            out.append(simple_links(cell))
+        else:
+            marked.append(index)
+            out.append([])
+    if marked:
+        budget.spend(sum(markup_count(cells[i]) for i in marked))
+        parsed = _parse_cells([cells[i] for i in marked])
+        if len(parsed) != len(marked):  # a cell that reads as a delimiter row (':--'): one by one
+            parsed = [_parse_cells([cells[i]]) or [[Piece("text", cells[i])]] for i in marked]
+            parsed = [found[0] for found in parsed]
+        for index, found in zip(marked, parsed):
+            out[index] = found
+    return out
+
+
+def simple_links(cell: str) -> list[Piece]:
+    """The pieces of a cell `_SIMPLE_CELL` matches: its links, and the separators between them."""
+    found: list[Piece] = []
+    for label, href, after in _SIMPLE_LINKS.findall(cell.strip(" \t")):
+        found.append(Piece("link", label, href))
+        if after:
+            found.append(Piece("text", after))
+    return found
+
+
+def parsed_by_pyromark(cell: str) -> list[Piece]:
+    """The cell's pieces from pyromark alone (tests compare the fast path with it)."""
+    return _parse_cells([cell])[0]
+
+
+def _parse_cells(cells: list[str]) -> list[list[Piece]]:
+    source = "|" + "|".join(cells) + "|\n" + "|-" * len(cells) + "|\n"
+    return _Reader().read(pyromark.events(source, options=_OPTIONS))
 
 
 def plain_text(cell: str, budget: Budget) -> str:
     """The cell as plain text: link labels kept, markup, badges and tags dropped."""
-    return " ".join(p.text for p in pieces(cell, budget) if p.kind != "break" and not p.badge)
+    return _plain(pieces(cell, budget))
+
+
+def _plain(found: list[Piece]) -> str:
+    return " ".join(p.text for p in found if p.kind != "break" and not p.badge)
 
 
 class _Reader:
@@ -86,29 +142,39 @@ class _Reader:
         self.link_has_text = False
         self.in_image = 0
 
-    def read(self, events) -> list[Piece]:
+    def read(self, events) -> list[list[Piece]]:
+        """Pieces per table cell. A tight loop: a real list sends ~10 events per row."""
+        cells: list[list[Piece]] = []
+        text = self.text
         for event in events:
-            if isinstance(event, dict):
-                self._event(event)
-        self._flush_text()
-        return [p for p in self.out if p.kind != "text" or p.text]
-
-    def _event(self, event: dict) -> None:
-        (name, value), = event.items()
-        if name in ("Text", "Code"):
-            if not self.in_image:
-                self.text.append(value)
-                self.link_has_text = self.link_has_text or bool(value.strip())
-        elif name in ("InlineHtml", "Html"):
-            self._html(value)
-        elif name in ("SoftBreak",):
-            self.text.append(" ")
-        elif name == "HardBreak":
-            self._break()
-        elif name == "Start":
-            self._start(value)
-        elif name == "End":
-            self._end(value)
+            if type(event) is not dict:
+                continue  # 'Rule', breaks of the wrapper table
+            for name, value in event.items():
+                if name == "Text" or name == "Code":
+                    if not self.in_image:
+                        text.append(value)
+                        if not self.link_has_text and value.strip():
+                            self.link_has_text = True
+                elif name == "Start":
+                    if value == "TableCell":
+                        self.out, self.link = [], None
+                    elif type(value) is dict:
+                        self._start(value)
+                elif name == "End":
+                    if value == "TableCell":
+                        self._close_link()
+                        self._flush_text()
+                        cells.append([p for p in self.out if p.kind != "text" or p.text])
+                    else:
+                        self._end(value)
+                elif name == "InlineHtml" or name == "Html":
+                    self._html(value)
+                elif name == "SoftBreak":
+                    text.append(" ")
+                elif name == "HardBreak":
+                    self._break()
+            text = self.text
+        return cells
 
     def _start(self, value) -> None:
         if isinstance(value, dict) and "Link" in value:

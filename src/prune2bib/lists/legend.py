@@ -35,6 +35,11 @@ def _word(text: str) -> str:
     return re.sub(r"[^\w ]+", "", text.casefold()).strip()
 
 
+def could_be_legend(header: list[str]) -> bool:
+    """A legend's header starts with 'Type', 'Symbol', 'Notation', … (checked before its rows are read)."""
+    return _word(header[0]) in _KEY_HEADERS
+
+
 def read_legend(header: list[str], rows: list[list[str]]) -> dict[str, str] | None:
     """{code: name} when the table (plain-text cells) is a legend, else None."""
     if len(header) < 2 or not rows:
