@@ -12,6 +12,8 @@ from conftest import SNAPSHOT, UPSTREAM
 from prune2bib.errors import ReadmeError
 from prune2bib.readme import count_cells, doubled_half, load_readme_text, parse_readme, read_list
 from prune2bib.record import CodeLink
+from simulator import readmes
+from work import growth
 
 SEEDS = pytest.mark.parametrize("seed", [UPSTREAM, SNAPSHOT], ids=["upstream", "snapshot"])
 HEADER = "| Title | Venue | Type | Code |\n|:--|:--:|:--:|:--:|\n"
@@ -106,6 +108,13 @@ def test_title_whitespace_is_normalised():
     assert (entry.title, entry.venue, entry.venue_note, entry.types, entry.anomalies) == (
         "Spaced out title", "ICLR", "Oral", ("F", "W"), ()
     )
+
+
+def test_parsing_the_list_costs_work_in_proportion_to_its_rows():
+    """70 rows ×4 (distinct copies) cost about 4× the work of 70 rows (speed: benchmarks/)."""
+    part = readmes.subset(load_readme_text(UPSTREAM.read_bytes()), lambda i, entry: i < 70)
+    assert len(parse_readme(readmes.repeated(part, 4))) == 4 * 70
+    assert growth(lambda k: readmes.repeated(part, k), parse_readme, 1) <= 4.4
 
 
 # ---------------------------------------------------------------- decoding
@@ -286,25 +295,34 @@ def test_doubled_half(title, half):
 # ---------------------------------------------------------------- hostile and random input
 
 
-HOSTILE = {
-    "deep brackets": "| " + "[" * 50_000 + " | CVPR | `W` | - |",
-    "nested links": "| " + "[a](" * 20_000 + " | CVPR | `W` | - |",
-    "huge cell": "| [" + "a " * 200_000 + "](https://arxiv.org/abs/1) | CVPR | `W` | - |",
-    "emphasis": "| " + "*a " * 50_000 + " | CVPR | `W` | - |",
-    "backticks": "| " + "`" * 50_000 + " | CVPR | `W` | - |",
-    "angle link": "| [a](<" + "<" * 50_000 + ") | CVPR | `W` | - |",
-    "escapes": "| " + "\\" * 100_001 + "| CVPR | `W` | - |",
-    "pipes": "|" * 100_000,
+# A hostile row of about `k` units (k = 50,000 is the full size).
+HOSTILE_ROWS = {
+    "deep brackets": lambda k: "| " + "[" * k + " | CVPR | `W` | - |",
+    "nested links": lambda k: "| " + "[a](" * (k * 2 // 5) + " | CVPR | `W` | - |",
+    "huge cell": lambda k: "| [" + "a " * (4 * k) + "](https://arxiv.org/abs/1) | CVPR | `W` | - |",
+    "emphasis": lambda k: "| " + "*a " * k + " | CVPR | `W` | - |",
+    "backticks": lambda k: "| " + "`" * k + " | CVPR | `W` | - |",
+    "angle link": lambda k: "| [a](<" + "<" * k + ") | CVPR | `W` | - |",
+    "escapes": lambda k: "| " + "\\" * (2 * k + 1) + "| CVPR | `W` | - |",
+    "pipes": lambda k: "|" * (2 * k),
 }
+HOSTILE = {kind: row(50_000) for kind, row in HOSTILE_ROWS.items()}
 
 
 @pytest.mark.parametrize("row", HOSTILE.values(), ids=HOSTILE.keys())
 def test_hostile_rows_are_read_or_skipped(row):
-    """Each hostile row is a paper or a skipped row on its own line (time: tests/test_parse_linear.py)."""
+    """Each hostile row is a paper or a skipped row on its own line (speed: benchmarks/)."""
     parsed = read_list(table(row, "| [B](https://arxiv.org/abs/2) | CVPR | `W` | - |"))
     assert parsed.rows_seen == 2
     assert {e.line for e in parsed.entries} | {s.line for s in parsed.skipped} == {4, 5}
     assert parsed.entries[-1].title == "B"
+
+
+@pytest.mark.parametrize("kind", HOSTILE_ROWS)
+def test_hostile_rows_cost_work_in_proportion_to_their_size(kind):
+    """A 4× longer hostile row costs about 4× the work, not 16× (its speed: benchmarks/)."""
+    second = "| [B](https://arxiv.org/abs/2) | CVPR | `W` | - |"  # a row of pipes alone is skipped
+    assert growth(lambda k: table(HOSTILE_ROWS[kind](k), second), read_list, 2_500) <= 4.4
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
