@@ -162,7 +162,7 @@ def test_resolved_only_with_nothing_resolved_writes_nothing(no_work, work):
 
 # ------------------------------------------------------------------ where the files live (issue 12 point 7)
 
-FILES = ["-o FILE", "--split DIR", ".prune2bib-split.json", "--report FILE", "--keys FILE", "citekeys.json",
+FILES = ["-o FILE", "--split DIR", ".prune2bib-split.json", "--report FILE", "prune2bib.lock", "--lock FILE", "citekeys.json",
          "records.sqlite3", "PRUNE2BIB_DATA_DIR", "PRUNE2BIB_CACHE_DIR"]
 
 
