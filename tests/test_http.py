@@ -87,8 +87,9 @@ def test_backoff_grows_exponentially_with_jitter(server, clock):
 
 
 def test_a_timeout_is_retried(server, make_http, clock):
-    server.script("/slow", Reply(200, {"late": True}, delay=1.0), Reply(200, {"late": False}))
-    assert make_http(timeout=0.2).get_json("crossref", "/slow") == {"late": False}
+    # Margins wide enough for a busy machine: the fast answer has 1 s, the slow one takes 5 s.
+    server.script("/slow", Reply(200, {"late": True}, delay=5.0), Reply(200, {"late": False}))
+    assert make_http(timeout=1.0).get_json("crossref", "/slow") == {"late": False}
     assert len(server.log) == 2
     assert clock.sleeps == [1.0]
 
@@ -272,7 +273,34 @@ def test_user_agent_names_tool_version_and_contact(server, make_http):
     make_http(mailto="ops@example.org").get_json("crossref", "/x")
     ua = server.log[0].headers["user-agent"]
     assert ua.startswith(f"prune2bib/{__version__} (")
-    assert ua.endswith("; mailto:ops@example.org)")
+    assert ua.endswith("mailto:ops@example.org)")
+
+
+def test_user_agent_names_this_project_never_the_lists_repository(server, make_http, monkeypatch):
+    from prune2bib import http as http_module
+
+    server.script("/x", OK)
+    make_http(mailto="ops@example.org").get_json("crossref", "/x")
+    ua = server.log[0].headers["user-agent"]
+    assert ua.startswith(f"prune2bib/{__version__}") and "Awesome-Pruning" not in ua and "he-y" not in ua
+    # Once the project declares its home page ([project.urls] Homepage), the agent carries it.
+    monkeypatch.setattr(http_module, "project_url", lambda: "https://prune2bib.example.org")
+    assert http_module.user_agent("ops@example.org") == f"prune2bib/{__version__} (https://prune2bib.example.org; mailto:ops@example.org)"
+    assert http_module.user_agent("") == f"prune2bib/{__version__} (https://prune2bib.example.org)"
+
+
+def test_habanero_is_bounded_to_the_releases_whose_hooks_we_wrap():
+    """Http.crossref swaps habanero.request.httpx2 and habanero.request_class.httpx2 (2.9.2's own
+    module-level `httpx2.get` calls): the dependency has an upper bound and the installed release
+    is inside it and still has both hooks."""
+    import importlib.metadata
+
+    from packaging.requirements import Requirement
+
+    (requirement,) = [Requirement(r) for r in importlib.metadata.requires("prune2bib") if r.startswith("habanero")]
+    assert any(spec.operator in ("<", "<=", "~=", "==") for spec in requirement.specifier), requirement
+    assert requirement.specifier.contains(importlib.metadata.version("habanero"))
+    assert callable(habanero.request.httpx2.get) and callable(habanero.request_class.httpx2.get)
 
 
 def test_mailto_comes_from_the_environment(server, make_http, monkeypatch):

@@ -13,7 +13,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import UPSTREAM
-from fakeserver import FakeServer, Reply
+from fakeserver import Reply
 from prune2bib import pipeline
 from prune2bib.identify import Identifier, identify
 from prune2bib.readme import Entry, parse_readme
@@ -33,12 +33,8 @@ def retry_attempts():
 
 
 @pytest.fixture
-def server(clock, monkeypatch):
-    with FakeServer(clock=clock) as srv:
-        for name in ("ARXIV", "CROSSREF", "DBLP", "OPENREVIEW"):
-            monkeypatch.setenv(f"PRUNE2BIB_{name}_URL", srv.url)
-        monkeypatch.setenv("PRUNE2BIB_OPENREVIEW2_URL", srv.url + "/v2")  # v1 and v2 are two hosts
-        yield srv
+def server(fake_services):
+    return fake_services
 
 
 def cvf_row(n: int, title: str | None = None, venue: str = "CVPR", year: int = 2019):

@@ -394,15 +394,18 @@ class StoredListing(listings.Indexed):
     def candidates(self, query: listings.TitleQuery) -> list[tuple[int, str]]:
         if not query.keys:
             return []
-        # Numbered parameters: ?1 the listing, ?2 how many blocks, then the keys.
+        # Numbered parameters: ?1 the listing, ?2 how many blocks, then the keys. A part with no
+        # keys is left out: SQLite answers an empty `IN ()` by scanning the whole table.
         first_block = 3 + len(query.any_of)
-        any_of = ",".join(f"?{i}" for i in range(3, first_block))
-        blocks = ",".join(f"?{i}" for i in range(first_block, first_block + len(query.blocks)))
+        parts = []
+        if query.any_of:
+            any_of = ",".join(f"?{i}" for i in range(3, first_block))
+            parts.append(f"SELECT n FROM listing_keys WHERE listing = ?1 AND key IN ({any_of})")
+        if query.blocks:
+            blocks = ",".join(f"?{i}" for i in range(first_block, first_block + len(query.blocks)))
+            parts.append(f"SELECT n FROM listing_keys WHERE listing = ?1 AND key IN ({blocks}) GROUP BY n HAVING COUNT(*) >= ?2")
         rows = self.cache._run(
-            "SELECT n, title FROM listing_records WHERE listing = ?1 AND n IN ("
-            f" SELECT n FROM listing_keys WHERE listing = ?1 AND key IN ({any_of}) UNION"
-            f" SELECT n FROM listing_keys WHERE listing = ?1 AND key IN ({blocks}) GROUP BY n HAVING COUNT(*) >= ?2"
-            ") ORDER BY n",
+            f"SELECT n, title FROM listing_records WHERE listing = ?1 AND n IN ({' UNION '.join(parts)}) ORDER BY n",
             (self.id, query.need, *query.any_of, *query.blocks),
         )
         return rows.fetchall()
@@ -414,9 +417,10 @@ class StoredListing(listings.Indexed):
         return record_from_json(row[0])
 
     def first_with(self, key: str) -> Record | None:
+        # A subquery, not a join: ordered by n, the planner would walk the whole listing.
         row = self.cache._run(
-            "SELECT r.record FROM listing_keys k JOIN listing_records r ON r.listing = k.listing AND r.n = k.n"
-            " WHERE k.listing = ? AND k.key = ? ORDER BY r.n LIMIT 1",
+            "SELECT record FROM listing_records WHERE listing = ?1"
+            " AND n = (SELECT MIN(n) FROM listing_keys WHERE listing = ?1 AND key = ?2)",
             (self.id, key),
         ).fetchone()
         return record_from_json(row[0]) if row else None

@@ -58,7 +58,8 @@ if TYPE_CHECKING:  # imported for real on first use (see the module docstring)
 
 @functools.cache
 def project_url() -> str:
-    """The tool's home page from its package metadata ([project.urls] Homepage in pyproject)."""
+    """The tool's own home page from its package metadata ([project.urls] Homepage in pyproject),
+    or '' while it declares none. Never the list's repository: its maintainers do not run this tool."""
     import importlib.metadata  # reads the installed metadata files: only when a User-Agent is built
 
     try:
@@ -69,8 +70,7 @@ def project_url() -> str:
         label, _, url = entry.partition(",")
         if label.strip().lower() in ("homepage", "home", "source", "repository"):
             return url.strip()
-    # Until the project has a home page of its own, point operators at the list it serves.
-    return (meta.get("Home-page") if meta else None) or "https://github.com/he-y/Awesome-Pruning"
+    return ((meta.get("Home-page") if meta else None) or "").strip()
 
 
 MAILTO_ENV = "PRUNE2BIB_MAILTO"
@@ -152,8 +152,9 @@ def base_url(service: str) -> str:
 
 
 def user_agent(mailto: str) -> str:
-    contact = f"{project_url()}; mailto:{mailto}" if mailto else project_url()
-    return f"prune2bib/{__version__} ({contact})"
+    """'prune2bib/<version> (<its home page>; mailto:<contact>)', the parts it has."""
+    contact = "; ".join(part for part in (project_url(), f"mailto:{mailto}" if mailto else "") if part)
+    return f"prune2bib/{__version__} ({contact})" if contact else f"prune2bib/{__version__}"
 
 
 class ServiceError(NetworkError):
