@@ -107,12 +107,21 @@ def export(
 def write(result: Result, options: Options) -> bool:
     """Write the lock (atomically; not at all when unchanged); retire the old key file once its
     keys are in a lock. True when the lock file changed."""
-    written = lockfile.write(options.lock_path, result.lock)
+    # An unchanged lock (the warm path) is not even rendered: rendering is a good part of a warm run.
+    unchanged = result.old is not None and _same(result.old, result.lock)
+    written = False if unchanged else lockfile.write(options.lock_path, result.lock)
     legacy = options.legacy_keyfile
     if result.migrated_from is not None and legacy is not None and result.migrated_from == legacy:
         with contextlib.suppress(OSError):
             legacy.replace(migrated_name(legacy))
     return written
+
+
+def _same(a: Lock, b: Lock) -> bool:
+    """The same content in any order (`lockfile.render` sorts by key, so the same text)."""
+    by_key = lambda item: item.key  # noqa: E731 (keys are unique in a lock)
+    return (a.prefer, sorted(a.papers, key=by_key), sorted(a.retired, key=by_key)) == (
+        b.prefer, sorted(b.papers, key=by_key), sorted(b.retired, key=by_key))  # fmt: skip
 
 
 def migrated_name(path: Path) -> Path:
