@@ -119,3 +119,16 @@ def test_nothing_recognised_names_the_tables_and_the_option(tmp_path):
     )
     mapped = run("export", "--no-resolve", "--readme", str(readme), "--columns", "title=Contribution,venue=Conf")
     assert mapped.exit_code == 0 and "@inproceedings" in mapped.stdout
+
+
+def test_extra_columns_go_into_the_note_only_when_asked(tmp_path):
+    hrcheng = str(LISTS / "hrcheng1066-awesome-pruning.md")
+    plain = bibtexparser.parse_string(run("export", "--no-resolve", "--readme", hrcheng, "--year", "2024").stdout).entries
+    assert plain and all("note" not in e.fields_dict for e in plain)
+    noted = bibtexparser.parse_string(run("export", "--no-resolve", "--readme", hrcheng, "--year", "2024", "--note-columns").stdout)
+    notes = sorted(e["note"] for e in noted.entries)
+    assert "Algorithm Name: -; APP: Image Classification" in notes
+    report = tmp_path / "report.jsonl"
+    run("export", "--no-resolve", "--readme", hrcheng, "--year", "2024", "--report", str(report), "-o", str(tmp_path / "r.bib"))
+    first = json.loads(report.read_text().splitlines()[0])
+    assert first["columns"] == {"Algorithm Name": "-", "APP": "Image Classification"}

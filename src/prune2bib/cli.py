@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -226,6 +227,8 @@ def main():
 @click.option("--frozen", is_flag=True,
               help="Use the lock only: no network, no cache, no lock written; exit 7 if the list has rows it does not cover.")
 @click.option("--strict", is_flag=True, help="Exit 8 when some rows stay unresolved (the output is still written).")
+@click.option("--note-columns", is_flag=True,
+              help="Write the list's own extra columns ('APP', 'Algorithm Name', …) into each entry's note.")
 @domain_errors
 def export(**params):
     """Export the list (or the rows you select) as a bibliography.
@@ -261,7 +264,7 @@ main.add_command(click.Command("update", callback=_update, params=[*export.param
 
 def _export(readme_spec, columns, types, years, since, until, venues, fmt, output, split, group_by, jabref_groups, ascii_only,
             venue_style, type_names, offline, refresh, no_resolve, resolved_only, prefer, mailto, report, keyfile,
-            lock_file, no_lock, frozen, strict=False, update=False, dry_run=False):  # fmt: skip
+            lock_file, no_lock, frozen, strict=False, note_columns=False, update=False, dry_run=False):  # fmt: skip
     if split is not None and output is not None:
         raise UsageError("--split DIR writes one file per group; it cannot be combined with -o FILE")
     output = None if output == Path("-") else output  # '-' is stdout, never a file named '-'
@@ -315,6 +318,8 @@ def _export(readme_spec, columns, types, years, since, until, venues, fmt, outpu
         type_order=taxonomy.codes,
     )
     exported = _resolved(outcomes) if resolved_only else outcomes
+    if note_columns:
+        exported = [replace(o, record=o.record.with_(note=_columns_note(o.entry))) for o in exported]
     if report:
         outputs.write_atomic(report, "".join(o.report_line() + "\n" for o in outcomes), "--report")
     if not exported:
@@ -415,6 +420,11 @@ def _check_cache() -> None:
         outputs.check_file(settings.cache_file(), f"the cache, ${settings.CACHE_DIR_ENV}", create_parents=True)
     except UsageError as err:
         raise CacheError(str(err)) from None
+
+
+def _columns_note(entry) -> str:
+    """'APP: Image Classification; Algorithm Name: SNIP' (the columns the list adds to its rows)."""
+    return "; ".join(f"{header}: {text}" for header, text in entry.columns)
 
 
 def _check_type_name_form(pairs: tuple[str, ...]) -> None:

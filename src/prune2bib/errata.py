@@ -1,6 +1,6 @@
 """The README's errata, as `prune2bib check` reports them. Pure: entries in, errata out.
 
-Two sources: each row's own `Anomaly`s (found by `readme.parse_readme`), and checks across rows
+Sources: each row's own `Anomaly`s (found by `readme.read_list`), the rows it skipped, and checks across rows
 or against what a row's link proves (`identify.implied_venue`):
 
 - `shared-link`: one link used by rows with different titles (a copy-paste slip);

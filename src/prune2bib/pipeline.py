@@ -74,6 +74,7 @@ class RowOutcome:
                 "reason": self.reason,
                 "authors": len(self.record.authors),
                 "fields": self.provenance.as_dict(),
+                **({"columns": dict(self.entry.columns)} if self.entry.columns else {}),  # the list's own extra columns
             },
             ensure_ascii=False,
             sort_keys=True,

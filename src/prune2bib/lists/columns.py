@@ -67,11 +67,15 @@ def map_columns(headers: list[str], overrides: dict[str, str] | None = None) -> 
     names = [normalise(h) for h in headers]
     fields: dict[str, int] = {}
     taken: set[int] = set()
+    links: list[int] = []
     for name, wanted in (overrides or {}).items():
         if wanted in names:
-            fields[name] = names.index(wanted)
-            taken.add(fields[name])
-    title_like, links = [], []
+            if name == "link":
+                links.append(names.index(wanted))
+            else:
+                fields[name] = names.index(wanted)
+            taken.add(names.index(wanted))
+    title_like = []
     for index, header in enumerate(names):
         if index in taken:
             continue

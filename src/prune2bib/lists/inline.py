@@ -52,8 +52,8 @@ class Piece(NamedTuple):
 class Budget:
     """Markup characters parsed so far in one document."""
 
-    def __init__(self, limit: int = MAX_MARKUP):
-        self.limit = limit
+    def __init__(self, limit: int | None = None):
+        self.limit = MAX_MARKUP if limit is None else limit
         self.used = 0
 
     def spend(self, markup: int) -> None:

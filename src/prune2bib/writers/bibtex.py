@@ -91,6 +91,7 @@ def _typed_fields(record: Record, options: WriteOptions) -> tuple[str, list[tupl
         ("doi", safe_url(record.doi)),
         ("url", safe_url(record.url)),
         *_eprint_fields(record),
+        ("note", escape_text(record.note, ascii)),
         ("keywords", escape_text(", ".join(tag_names(record, options.type_names)), ascii)),
         ("code", _code(record, ascii)),
     ]
