@@ -5,6 +5,9 @@ work, and write no file."""
 from __future__ import annotations
 
 import json
+import re
+import subprocess
+import sys
 
 import pytest
 
@@ -195,4 +198,15 @@ def test_help_lists_every_exit_code_of_the_readme():
     table = readme.split("### Exit codes", 1)[1]
     codes = [line.split("|")[1].strip() for line in table.splitlines() if line.startswith("| ") and line.split("|")[1].strip().isdigit()]
     text = run_cli("--help").stdout.split("Exit codes", 1)[1]
-    assert codes and [c for c in codes if f"\n  {c} " not in text] == []
+    listed = re.findall(r"^  (\d+) ", text, re.MULTILINE)
+    assert codes == listed  # the same codes, in the same order, in the README and in --help
+
+
+@pytest.mark.parametrize("args,code", [(["export", "--bogus"], 2), (["export", "--no-resolve", "-o", "/proc/refs.bib"], 2),
+                                       (["cache", "clear"], 1)])  # fmt: skip
+def test_the_installed_command_fails_in_one_line_too(args, code):
+    """Outside click's test runner: the real exit path, stdin closed (a confirmation is declined)."""
+    done = subprocess.run([sys.executable, "-m", "prune2bib", *args], capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    assert done.returncode == code, done.stderr
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("prune2bib: ") and "Traceback" not in done.stderr

@@ -1,10 +1,6 @@
 """The `prune2bib` command line (click). No business logic: it parses options, checks them and
 every output path before any work, calls the pipeline, prints, and turns errors into one line
-`prune2bib: <message>` with a documented exit code (README "Exit codes"):
-
-    0 ok · 1 `check` found errata · 2 usage (bad or conflicting options, a bad PRUNE2BIB_* value,
-    an output path that cannot be written, filters that select nothing) · 3 README unreadable ·
-    4 network · 5 cache · 130 interrupted
+`prune2bib: <message>` with a documented exit code (README "Exit codes", `errors.exit_codes()`).
 
 click's own usage errors get the same one line (`Prune2bibGroup.main`), for every command.
 """
@@ -19,7 +15,7 @@ from pathlib import Path
 import click
 
 from prune2bib import __version__, citekeys, errata, outputs, pipeline, readme_source, settings, writers
-from prune2bib.errors import CacheError, NothingSelected, Prune2bibError, UsageError
+from prune2bib.errors import CacheError, NothingSelected, Prune2bibError, UsageError, exit_codes
 from prune2bib.readme import parse_readme
 from prune2bib.selection import explain_empty
 from prune2bib.taxonomy import TYPE_NAMES, TYPE_ORDER
@@ -76,19 +72,7 @@ class Prune2bibGroup(click.Group):
         with formatter.section("Files prune2bib writes (nothing else; each path is checked before any work)"):
             formatter.write_dl(file_locations())
         with formatter.section("Exit codes"):
-            formatter.write_dl(EXIT_CODES)
-
-
-EXIT_CODES = [
-    ("0", "done"),
-    ("1", "`check` found problems in the list"),
-    ("2", "usage: a bad or conflicting option, a bad PRUNE2BIB_* value, an output path that cannot be "
-          "written, or filters that select no row (nothing is written)"),
-    ("3", "the README could not be read or holds no paper table"),
-    ("4", "a service could not be reached"),
-    ("5", "the cache is unreadable or locked"),
-    ("130", "interrupted; what was fetched stays cached"),
-]
+            formatter.write_dl([(str(code), meaning) for code, meaning in exit_codes().items()])
 
 
 def file_locations() -> list[tuple[str, str]]:
