@@ -430,8 +430,8 @@ def fetch_document(url: str, *, max_bytes: int, http: Http | None = None) -> tup
     """GET a whole document by URL (the README): its bytes and Content-Type.
 
     A short retry budget, since a fallback (the bundled snapshot) is usually at hand. Error
-    statuses raise `ServiceError`/`NotFound`; a body over `max_bytes` raises `TooLarge` without
-    reading the rest.
+    statuses raise `ServiceError`/`NotFound`; a body over `max_bytes` raises `TooLarge` after
+    reading `max_bytes + 1` bytes of it, never more (an endless body costs no more than that).
     """
     http = http or Http(policy=RetryPolicy(attempts=2, backoff_base=0.5, max_total_wait=5.0, timeout=15.0))
     response = http.session("web").get(url, stream=True)
@@ -441,11 +441,12 @@ def fetch_document(url: str, *, max_bytes: int, http: Http | None = None) -> tup
         if response.status_code >= 400:
             raise ServiceError("web", response.status_code, url)
         body = bytearray()
-        for chunk in response.iter_content(64 * 1024):
+        while len(body) <= max_bytes:  # at most max_bytes + 1 bytes are read, however long the body
+            chunk = response.raw.read(min(64 * 1024, max_bytes + 1 - len(body)), decode_content=True)
+            if not chunk:
+                return bytes(body), response.headers.get("content-type", "")
             body += chunk
-            if len(body) > max_bytes:
-                raise TooLarge(f"{url}: the body is larger than {max_bytes} bytes")
-        return bytes(body), response.headers.get("content-type", "")
+        raise TooLarge(f"{url}: the body is larger than {max_bytes} bytes")
 
 
 class _Httpx2ThroughHttp:
