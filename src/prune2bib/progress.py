@@ -116,13 +116,20 @@ def _duration(seconds: float) -> str:
 
 class TerminalLine:
     """Draws a `Progress` on one terminal line: on every change, and every `tick` seconds from a
-    background thread, so the estimate and the countdown move while a request waits."""
+    background thread, so the estimate and the countdown move while a request waits.
+
+    Other messages on the same terminal (a service's "asked to wait 30 s" line) go through
+    `messages`, a stand-in for the stream that clears the progress line first and draws it
+    again below the message, so neither is garbled.
+    """
 
     def __init__(self, progress: Progress, stream: TextIO, tick: float | None = 1.0):
         self.progress, self.stream, self.tick = progress, stream, tick
         self._stop = threading.Event()
-        self._draw_lock = threading.Lock()
+        self._draw_lock = threading.RLock()
         self._thread: threading.Thread | None = None
+        self._drawn = False  # the progress line is on the screen (the cursor at its end)
+        self.messages = _MessagesAbove(self)
 
     def __enter__(self) -> "TerminalLine":
         self.draw()
@@ -153,7 +160,40 @@ class TerminalLine:
         with self._draw_lock:
             self.stream.write("\r" + self.progress.line(width).ljust(width - 1))
             self.stream.flush()
+            self._drawn = True
+
+    def write_message(self, text: str) -> None:
+        with self._draw_lock:
+            if self._drawn:
+                self.stream.write(CLEAR_LINE)
+                self._drawn = False
+            self.stream.write(text)
+            if text.endswith("\n"):
+                self.draw()
+            else:
+                self.stream.flush()
 
     def _ticker(self) -> None:
         while not self._stop.wait(self.tick):
             self.draw()
+
+
+CLEAR_LINE = "\r\x1b[K"  # to the line's start, erase to its end (ANSI, every terminal since the VT100)
+
+
+class _MessagesAbove:
+    """A text stream whose writes appear above the progress line (see `TerminalLine`)."""
+
+    def __init__(self, line: TerminalLine):
+        self._line = line
+
+    def write(self, text: str) -> int:
+        if text:
+            self._line.write_message(text)
+        return len(text)
+
+    def flush(self) -> None:
+        self._line.stream.flush()
+
+    def __getattr__(self, name: str):
+        return getattr(self._line.stream, name)  # isatty, encoding, fileno, ...
