@@ -196,7 +196,7 @@ def test_split_writes_a_manifest_and_removes_its_own_stale_files(work):
     assert names == [outputs.MANIFEST_NAME, "F.bib", "S.bib", "notes.txt"]
     assert mine.read_text() == "the user's own file\n"
     assert second.stderr.splitlines()[-1].endswith(
-        f"13 entries written to 1 files in {groups}; removed 4 stale: F.ris, Other.ris, S.ris, W.ris"
+        f"13 entries written to 1 file in {groups}; removed 4 stale: F.ris, Other.ris, S.ris, W.ris"
     )
     manifest = json.loads((groups / outputs.MANIFEST_NAME).read_text())
     assert sorted(manifest["files"]) == ["S.bib"]
@@ -226,3 +226,19 @@ def test_split_creates_the_named_directory_only(work):
     result = export("--split", work / "new", "--type", "S")
     assert result.exit_code == 0, result.stderr
     assert (work / "new" / "S.bib").is_file()
+
+
+def test_a_symbolic_link_is_written_through(work):
+    target, link = work / "paper" / "refs.bib", work / "refs.bib"
+    target.parent.mkdir()
+    target.write_text("old\n")
+    link.symlink_to(target)
+    assert export("--year", "2016", "-o", link).exit_code == 0
+    assert link.is_symlink() and "@" in target.read_text()
+
+
+def test_a_symbolic_link_into_a_missing_directory_is_refused(work):
+    link = work / "refs.bib"
+    link.symlink_to(work / "gone" / "refs.bib")
+    line = assert_one_line_error(export("--year", "2016", "-o", link))
+    assert f"directory {work / 'gone'} does not exist" in line

@@ -280,7 +280,8 @@ def _write_output(records, fmt, options, output: Path | None, split: Path | None
         for name in done.kept:
             click.echo(f"prune2bib: kept {split / name}: an earlier run wrote it, but it was edited since", err=True)
         removed = f"; removed {len(done.removed)} stale: {', '.join(done.removed)}" if done.removed else ""
-        return f"{entries} written to {len(done.written)} files in {split}{removed}"
+        files = f"{len(done.written)} {'file' if len(done.written) == 1 else 'files'}"
+        return f"{entries} written to {files} in {split}{removed}"
     text = writers.render(records, fmt, options)
     if output:
         outputs.write_atomic(output, text, "-o")
