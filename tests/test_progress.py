@@ -140,3 +140,17 @@ def test_messages_during_the_progress_line_are_printed_above_it(monkeypatch):
     assert message in shown  # a line of its own, not glued to the progress line
     assert shown[shown.index(message) + 1].startswith("resolving ")  # the progress line drawn again below
     assert sys.stderr is terminal
+
+
+def test_the_service_being_asked_is_shown_while_no_row_completes(clock):
+    progress = Progress(10, clock=clock)
+    for _ in range(3):
+        progress.on_http(HttpEvent("dblp", "request"))
+    assert progress.line(200).endswith("asking dblp (3 requests)")
+    progress.on_http(HttpEvent("dblp", "retry", 9.0, "HTTP 429"))
+    assert progress.line(200).endswith("dblp throttling (HTTP 429): next try in 9 s")  # throttling first
+    progress.on_http(HttpEvent("dblp", "answer", detail="200"))
+    progress.on_http(HttpEvent("crossref", "request"))
+    assert progress.line(200).endswith("asking crossref (1 request)")
+    progress.advance(10)
+    assert "asking" not in progress.line(200)
