@@ -160,13 +160,13 @@ def test_resolved_only_with_nothing_resolved_writes_nothing(no_work, work):
     assert result.exit_code == 2
     assert lines == ["prune2bib: 3 rows, 3 cache-miss (3× not cached (offline)); no row was resolved, "
                      "so --resolved-only leaves nothing: nothing written"]
-    assert not out.exists()
+    assert tree(work) == set()  # no output, no lock
 
 
 # ------------------------------------------------------------------ where the files live (issue 12 point 7)
 
-FILES = ["-o FILE", "--split DIR", ".prune2bib-split.json", "--report FILE", "--keys FILE", "citekeys.json",
-         "records.sqlite3", "PRUNE2BIB_DATA_DIR", "PRUNE2BIB_CACHE_DIR"]
+FILES = ["-o FILE", "--split DIR", ".prune2bib-split.json", "--report FILE", "--lock FILE", "prune2bib.lock",
+         "--keys FILE", "citekeys.json", "citekeys.json.migrated", "records.sqlite3", "PRUNE2BIB_DATA_DIR", "PRUNE2BIB_CACHE_DIR"]
 
 
 def test_help_says_where_every_file_lives_on_this_machine(monkeypatch, work):

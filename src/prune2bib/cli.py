@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from prune2bib import __version__, citekeys, errata, outputs, pipeline, readme_source, settings, writers
+from prune2bib import __version__, citekeys, errata, outputs, pipeline, project, readme_source, settings, writers
 from prune2bib.errors import CacheError, NothingSelected, Prune2bibError, UsageError, exit_codes
 from prune2bib.readme import parse_readme
 from prune2bib.selection import explain_empty
@@ -82,8 +82,11 @@ def file_locations() -> list[tuple[str, str]]:
         ("--split DIR", f"DIR/<group>.bib|json|ris and DIR/{outputs.MANIFEST_NAME} (the files this run wrote: "
                         "the next run removes those it no longer writes, if unchanged)"),
         ("--report FILE", "one JSON line per row: status, source, reason"),
-        ("key file", f"--keys FILE, else {settings.default_keyfile()} "
-                     f"(${settings.DATA_DIR_ENV}/citekeys.json): every key once given"),
+        ("lock", f"--lock FILE, else {project.FILE_NAME} beside -o FILE (beside DIR for --split DIR; in the "
+                 "current directory for stdout): the records and citation keys; commit it. Not with --no-lock"),
+        ("old key file", f"{settings.default_keyfile()} (${settings.DATA_DIR_ENV}): the keys of earlier versions; "
+                         f"a lock takes them over once and renames it {project.session.migrated_name(settings.default_keyfile()).name}. "
+                         "--keys FILE is only read"),
         ("cache", f"{settings.cache_file()} (${settings.CACHE_DIR_ENV}; SQLite's -wal/-shm "
                   "files beside it): what the services said; `prune2bib cache clear` empties it"),
     ]
@@ -150,7 +153,8 @@ def main():
 @click.option("--group-by", type=click.Choice(["type", "year", "venue", "none"]), default="type", show_default=True,
               help="Sections of the output (a row with two types appears once, under the first).")
 @click.option("--jabref-groups", is_flag=True, help="BibTeX only: add a JabRef groups block (Zotero turns it into collections).")
-@click.option("--ascii", "ascii_only", is_flag=True, help="BibTeX only: LaTeX accents instead of UTF-8.")
+@click.option("--ascii", "ascii_only", is_flag=True,
+              help="BibTeX only: pure ASCII, LaTeX accents (pdfLaTeX needs T1 fonts); names any character LaTeX cannot spell.")
 @click.option("--venue-style", type=click.Choice(["long", "short"]), default="long", show_default=True,
               help="Booktitle as the proceedings' full title, or as 'CVPR'.")
 @click.option("--type-name", "type_names", multiple=True, metavar="CODE=NAME",
@@ -164,19 +168,55 @@ def main():
 @click.option("--mailto", envvar="PRUNE2BIB_MAILTO", help="Your contact address for the services' polite pools.")
 @click.option("--report", type=click.Path(path_type=Path), metavar="FILE", help="Write one JSON line per row here.")
 @click.option("--keys", "keyfile", type=click.Path(path_type=Path), metavar="FILE",
-              help="Citation key file (its directory must exist; default: citekeys.json in the user data dir).")
+              help="A key file of earlier versions (citekeys.json) to take keys from, for rows the lock does not hold yet (read only).")
+@click.option("--lock", "lock_file", type=click.Path(path_type=Path), metavar="FILE",
+              help=f"The lockfile (default: {project.FILE_NAME} beside the output; in the current directory for stdout).")
+@click.option("--no-lock", is_flag=True, help="Neither read nor write a lock (keys then come from the records' content).")
+@click.option("--frozen", is_flag=True,
+              help="Use the lock only: no network, no cache, no lock written; exit 7 if the list has rows it does not cover.")
 @domain_errors
-def export(readme_spec, types, years, since, until, venues, fmt, output, split, group_by, jabref_groups,
-           ascii_only, venue_style, type_names, offline, refresh, no_resolve, resolved_only, prefer, mailto, report, keyfile):
+def export(**params):
     """Export the list (or the rows you select) as a bibliography.
 
-    Every output path is checked before the README is read or any service asked.
+    Records and keys are kept in a lockfile beside the output (see --lock): a row it holds is not
+    resolved again. Commit it with your bibliography. Every output path is checked before the
+    README is read or any service asked.
     """
+    _export(**params)
+
+
+DRY_RUN = click.Option(["--dry-run"], is_flag=True, help="Print the changes on stdout; write nothing (no lock, no output).")
+
+
+@domain_errors
+def _update(dry_run, **params):
+    """Bring the bibliography up to date with the list and print what changed.
+
+    Resolves new and changed rows, and preprint-only or not-found rows older than the preprint max
+    age (their published version may have appeared); every other row comes from the lock. Rewrites
+    the lock and the output, and prints the changes: rows added, removed, retitled, relinked, moved
+    between types; records upgraded to the published version or changed; keys changed. Takes the
+    options of `export`.
+    """
+    if params.get("frozen") or params.get("no_lock"):
+        raise UsageError("update works on the lock: not with --frozen (use `export --frozen`) or --no-lock")
+    _export(**params, update=True, dry_run=dry_run)
+
+
+main.add_command(click.Command("update", callback=_update, params=[*export.params, DRY_RUN], help=_update.__doc__,
+                               context_settings={"help_option_names": ["-h", "--help"]}))  # fmt: skip
+
+
+def _export(readme_spec, types, years, since, until, venues, fmt, output, split, group_by, jabref_groups, ascii_only,
+            venue_style, type_names, offline, refresh, no_resolve, resolved_only, prefer, mailto, report, keyfile,
+            lock_file, no_lock, frozen, update=False, dry_run=False):  # fmt: skip
     if split is not None and output is not None:
         raise UsageError("--split DIR writes one file per group; it cannot be combined with -o FILE")
     output = None if output == Path("-") else output  # '-' is stdout, never a file named '-'
-    _check_outputs(output, split, report, keyfile)
-    if not no_resolve:
+    lock_path = None if no_lock else project.lock_path(output, split, lock_file)
+    _refuse_lock_conflicts(no_lock=no_lock, frozen=frozen, keyfile=keyfile, lock_file=lock_file, refresh=refresh)
+    _check_outputs(output, split, report, keyfile, None if (frozen or dry_run) else lock_path)
+    if not (no_resolve or frozen):
         _check_cache()
     fmt = _choose_format(fmt, output)
     _refuse_conflicts(fmt, jabref_groups=jabref_groups, ascii_only=ascii_only, offline=offline, refresh=refresh,
@@ -184,12 +224,31 @@ def export(readme_spec, types, years, since, until, venues, fmt, output, split, 
     settings.check_mailto(mailto or "")
     names = _type_names(type_names)
     row_filter = _row_filter(types, years, since, until, venues)
-    entries = _load_entries(readme_spec, offline or no_resolve)
-    rows = _selected_rows(entries, row_filter)
-    resolve_settings = None if no_resolve else settings.resolve_settings(offline=offline, refresh=refresh, mailto=mailto)
-    with settings.progress_bar(len(rows)) as progress:
-        outcomes = pipeline.resolve_rows(rows, resolve_settings, prefer=prefer, progress=progress)
-    outcomes = pipeline.assign_keys(outcomes, keyfile or settings.default_keyfile())
+    resolve_settings = None if (no_resolve or frozen) else settings.resolve_settings(offline=offline, refresh=refresh, mailto=mailto)
+    if lock_path is None:
+        entries = _load_entries(readme_spec, offline or no_resolve)
+        rows = _selected_rows(entries, row_filter)
+        with settings.progress_bar(len(rows)) as progress:
+            outcomes = pipeline.resolve_rows(rows, resolve_settings, prefer=prefer, progress=progress)
+        outcomes = pipeline.assign_keys(outcomes)
+        exported = _to_export(outcomes, resolved_only)
+    else:
+        options = project.Options(lock_path, prefer=prefer, frozen=frozen, update=update, refresh=refresh,
+                                  keyfile=keyfile, legacy_keyfile=settings.default_keyfile())  # fmt: skip
+        old = project.read(lock_path)
+        entries, origin = project.load_list(readme_spec, old, lock_path, offline=offline or no_resolve, frozen=frozen)
+        click.echo(f"prune2bib: reading {origin}", err=True)
+        _selected_rows(entries, row_filter)  # none selected: an error before any work
+        result = project.export(entries, row_filter, options, old, resolve_settings, settings.progress_bar)
+        if not dry_run:
+            exported = _to_export(result.outcomes, resolved_only)  # nothing to write: the lock stays as it was
+        if not frozen:
+            _tell_changes(result, options, full=update, dry_run=dry_run)
+        if dry_run:
+            return
+        if not frozen:
+            project.write(result, options)
+        outcomes = result.outcomes
     options = writers.WriteOptions(
         group_by=group_by,
         selected_types=row_filter.types or TYPE_ORDER,
@@ -198,16 +257,49 @@ def export(readme_spec, types, years, since, until, venues, fmt, output, split, 
         venue_style=venue_style,
         type_names=names,
     )
-    exported = [o for o in outcomes if o.status in pipeline.RESOLVED_STATUSES] if resolved_only else outcomes
     if report:
         outputs.write_atomic(report, "".join(o.report_line() + "\n" for o in outcomes), "--report")
-    if not exported:
-        raise NothingSelected(f"{pipeline.summary(outcomes)}; no row was resolved, so --resolved-only leaves nothing: nothing written")
     written = _write_output([o.record for o in exported], fmt, options, output, split)
+    if ascii_only:
+        for line in writers.ascii_warnings([o.record for o in exported], options):
+            click.echo(f"prune2bib: {line}", err=True)
     click.echo(f"prune2bib: {pipeline.summary(outcomes)}; {written}", err=True)
 
 
+def _to_export(outcomes: list[pipeline.RowOutcome], resolved_only: bool) -> list[pipeline.RowOutcome]:
+    """The rows to write; none is an error, and then nothing is written (no lock, report or output)."""
+    exported = [o for o in outcomes if o.status in pipeline.RESOLVED_STATUSES] if resolved_only else outcomes
+    if not exported:
+        raise NothingSelected(f"{pipeline.summary(outcomes)}; no row was resolved, so --resolved-only leaves nothing: nothing written")
+    return exported
+
+
+def _tell_changes(result, options, *, full: bool, dry_run: bool) -> None:
+    """Key changes always (a .tex citing the old key must be told); the other changes as a count,
+    or one line each for `update`. `--dry-run` prints them on stdout: they are its output."""
+    path = options.lock_path
+    if result.migrated_from is not None:
+        renamed = f" (renamed {project.session.migrated_name(result.migrated_from).name})" if result.migrated_from == options.legacy_keyfile and not dry_run else ""
+        click.echo(f"prune2bib: took {result.migrated} citation key(s) from {result.migrated_from}{renamed}; keys now live in {path}", err=True)
+    changes = result.changes
+    verb = "would change" if dry_run else ("is new" if result.old is None else "changed")
+    if result.old is None and not (full or dry_run):
+        click.echo(f"prune2bib: {path} is new: {len(result.lock.papers)} papers", err=True)
+    elif changes or full or dry_run:
+        click.echo(f"prune2bib: {path} {verb}: {project.diff.counts(changes)}", err=not dry_run)
+    for change in changes if (full or dry_run) else result.key_changes:
+        click.echo(change.line(), err=not dry_run)
+
+
 BIBTEX_ONLY = ("--jabref-groups", "--ascii")
+
+
+def _refuse_lock_conflicts(*, no_lock, frozen, keyfile, lock_file, refresh) -> None:
+    if no_lock and (frozen or keyfile or lock_file):
+        flag = "--frozen" if frozen else ("--keys" if keyfile else "--lock")
+        raise UsageError(f"--no-lock reads and writes no lock; it cannot be combined with {flag}")
+    if frozen and refresh:
+        raise UsageError("--frozen asks no service and --refresh asks them all again: choose one")
 
 
 def _refuse_conflicts(fmt: str, *, jabref_groups, ascii_only, offline, refresh, no_resolve, resolved_only) -> None:
@@ -222,20 +314,22 @@ def _refuse_conflicts(fmt: str, *, jabref_groups, ascii_only, offline, refresh, 
         raise UsageError(f"--no-resolve resolves no row; it cannot be combined with {flag}")
 
 
-def _check_outputs(output: Path | None, split: Path | None, report: Path | None, keyfile: Path | None) -> None:
-    """Every path this run will write, checked now, before any work (see outputs.py)."""
-    outputs.check_distinct({"-o": output, "--report": report, "--keys": keyfile})
+def _check_outputs(output: Path | None, split: Path | None, report: Path | None, keyfile: Path | None, lock: Path | None) -> None:
+    """Every path this run will write, checked now, before any work (see outputs.py). `--keys` is
+    only read: an unreadable one is an error now, not after resolving."""
+    outputs.check_distinct({"-o": output, "--report": report, "--keys": keyfile, "the lock": lock})
     if output is not None:
         outputs.check_file(output, "-o")
     if split is not None:
         outputs.check_directory(split, "--split")
     if report is not None:
         outputs.check_file(report, "--report")
+    if lock is not None:
+        outputs.check_file(lock, "the lock, --lock")
     if keyfile is not None:
-        outputs.check_file(keyfile, "--keys")
-    else:  # the tool's own location: its directory is created when missing
-        outputs.check_file(settings.default_keyfile(), f"the key file, ${settings.DATA_DIR_ENV}", create_parents=True)
-    citekeys.load_keyfile(keyfile or settings.default_keyfile())  # unreadable: an error now, not after resolving
+        if not keyfile.is_file():
+            raise UsageError(f"--keys {keyfile}: there is no such key file")
+        citekeys.load_keyfile(keyfile)
 
 
 def _check_cache() -> None:
@@ -346,6 +440,55 @@ def check(readme_spec, do_resolve, offline, mailto):
         click.echo(item.format())
     click.echo(f"prune2bib: {len(entries)} rows, {len(found)} problems", err=True)
     sys.exit(1 if found else 0)
+
+
+@main.group()
+def keys():
+    """List or pin the citation keys kept in a lock."""
+
+
+LOCK_OPTION = click.option("--lock", "lock_file", type=click.Path(dir_okay=False, path_type=Path), default=project.FILE_NAME,
+                           show_default=True, help="The lockfile.")  # fmt: skip
+
+
+@keys.command(name="list")
+@LOCK_OPTION
+@domain_errors
+def keys_list(lock_file):
+    """One line per paper: key, key state, title."""
+    for paper in sorted(_existing_lock(lock_file).papers, key=lambda p: p.key):
+        click.echo(f"{paper.key:<28} {paper.key_state:<11} {paper.row.title}")
+
+
+@keys.command(name="pin")
+@click.argument("names", nargs=-1, required=True, metavar="KEY...")
+@LOCK_OPTION
+@domain_errors
+def keys_pin(names, lock_file):
+    """Keep these keys for good: not even authors arriving will replace them."""
+    _set_pins(lock_file, names, True)
+
+
+@keys.command(name="unpin")
+@click.argument("names", nargs=-1, required=True, metavar="KEY...")
+@LOCK_OPTION
+@domain_errors
+def keys_unpin(names, lock_file):
+    """Let these keys follow the rules again (a provisional key becomes the author key)."""
+    _set_pins(lock_file, names, False)
+
+
+def _existing_lock(path: Path):
+    lock = project.read(path)
+    if lock is None:
+        raise UsageError(f"there is no lock at {path} (give --lock FILE, or run `prune2bib export` first)")
+    return lock
+
+
+def _set_pins(path: Path, names, pinned: bool) -> None:
+    lock = project.keys.pin(_existing_lock(path), names, pinned)
+    project.lockfile.write(path, lock)
+    click.echo(f"prune2bib: {len(names)} key(s) {'pinned' if pinned else 'unpinned'} in {path}", err=True)
 
 
 @main.group()
