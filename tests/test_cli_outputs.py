@@ -64,8 +64,8 @@ BAD_PATHS = {
     "--report missing dir": lambda t: (["--report", t / "missing" / "rows.jsonl"], "does not exist"),
     "--report /proc": lambda t: (["--report", "/proc/rows.jsonl"], "does not accept new files"),
     "--report is a directory": lambda t: (["--report", t / "folder.bib"], "it is a directory"),
-    "--lock missing dirs": lambda t: (["--lock", t / "missing" / "deeper" / "refs.lock"], "does not exist"),
-    "--lock /proc": lambda t: (["--lock", "/proc/refs.lock", "-o", t / "refs.bib"], "does not accept new files"),
+    "--lock missing dirs": lambda t: (["--lock", t / "missing" / "deeper" / "prune2bib.lock"], "does not exist"),
+    "--lock /proc": lambda t: (["--lock", "/proc/prune2bib.lock"], "does not accept new files"),
     "--lock is a directory": lambda t: (["--lock", t / "folder.bib"], "it is a directory"),
 }
 
@@ -95,6 +95,13 @@ def test_missing_key_file_to_read_is_one_line_before_any_request(services, work)
     line = assert_one_line_error(run_cli("export", "--keys", work / "nope" / "keys.json", "-o", work / "refs.bib"))
     assert line == f"prune2bib: --keys {work / 'nope' / 'keys.json'}: there is no such key file"
     assert services.log == [] and tree(work) == set()
+def test_a_lock_beside_an_output_that_cannot_hold_it(services, work):
+    # -o names a writable file, but the lock beside it cannot be written: refused before any work.
+    (work / "refs.bib").write_text("")
+    (work / "prune2bib.lock").mkdir()
+    line = assert_one_line_error(run_cli("export", "-o", work / "refs.bib"), 2, "prune2bib: cannot write")
+    assert f"{work / 'prune2bib.lock'} (the lock, --lock): it is a directory" in line
+    assert services.log == []
 
 
 @pytest.mark.parametrize("command", [["export", "-o", "{tmp}/refs.bib"], ["check", "--resolve"]])
@@ -111,6 +118,12 @@ def test_an_export_writes_the_output_and_its_lock_and_nothing_else(work, tmp_pat
     result = run_cli("export", "--no-resolve", "--readme", UPSTREAM, "--year", "2016", "-o", work / "refs.bib")
     assert result.exit_code == 0, result.stderr
     assert tree(tmp_path) - before == {"work/refs.bib", "work/prune2bib.lock"}  # no data dir, no temporary file
+def test_the_data_dir_is_not_written_the_lock_lands_beside_the_output(monkeypatch, work):
+    """Keys live in the lock beside the output, not in the user data dir (nothing created there)."""
+    monkeypatch.setenv("PRUNE2BIB_DATA_DIR", str(work / "a" / "b"))
+    result = run_cli("export", "--no-resolve", "--readme", UPSTREAM, "--year", "2015", "-o", work / "refs.bib")
+    assert result.exit_code == 0, result.stderr
+    assert not (work / "a").exists() and (work / "prune2bib.lock").is_file()
 
 
 def test_unreadable_key_file_is_refused_before_any_request(services, work):
@@ -164,7 +177,7 @@ def test_dash_is_stdout_and_no_file_named_dash(work, monkeypatch):
     result = export("--year", "2016", "-o", "-", "-f", "bibtex")
     assert result.exit_code == 0, result.stderr
     assert len(bibtexparser.parse_string(result.stdout).entries) == 3
-    assert not (work / "-").exists() and tree(work) == {"prune2bib.lock"}  # the lock of stdout: here
+    assert not (work / "-").exists() and tree(work) == {"prune2bib.lock"}  # stdout: the lock in the current directory
     assert result.stderr.splitlines()[-1].endswith("; 3 entries written to stdout")
 
 
@@ -184,6 +197,7 @@ def test_output_keeps_an_ordinary_file_mode(work):
     finally:
         os.umask(old)
     assert stat.S_IMODE(out.stat().st_mode) == 0o644  # not the 0600 of a temporary file
+    assert stat.S_IMODE((work / "prune2bib.lock").stat().st_mode) == 0o644  # the lock beside it too
     assert sorted(p.name for p in work.iterdir()) == ["prune2bib.lock", "refs.bib"]  # no temporary file left
 
 

@@ -56,8 +56,16 @@ class NothingSelected(UsageError):
     """The filters (or --resolved-only) leave no entry to write; nothing is written."""
 
 
-# Exit statuses that are not errors of this module.
-OTHER_EXIT_CODES = {0: "Done.", 1: "`check` found problems in the list.", 130: "Interrupted (Ctrl-C); what was fetched stays cached."}
+EXIT_UNRESOLVED = 8  # `export --strict` with rows left unresolved
+
+# Exit statuses of runs that end without raising one of the errors above (they come first).
+OTHER_EXIT_CODES = {
+    0: "Done.",
+    1: "`check` found problems in the list.",
+    4: "No service could be reached (no network); the output is still written from the README's data and the cache.",
+    EXIT_UNRESOLVED: "`export --strict`: some rows were left unresolved (the output is still written; --report says why).",
+    130: "Interrupted (Ctrl-C); what was fetched stays cached.",
+}
 
 
 def exit_codes() -> dict[int, str]:
