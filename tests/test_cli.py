@@ -90,12 +90,12 @@ def test_readme_from_stdin():
 
 def test_list_prints_every_row():
     result = run("list", "--readme", str(UPSTREAM), "--type", "S")
-    assert len(result.stdout.splitlines()) == 13
+    assert len(result.stdout.splitlines()) == 1 + 13  # a header row, then the rows
 
 
 @pytest.mark.parametrize(
     "content",
-    [b"", b"# Just a heading\n\nNo tables here.\n", b"\x00\x01\x02binary\xff\xfe" * 50, "### 2019\n| Title |\n|--|\n| broken".encode()],
+    [b"", b"# Just a heading\n\nNo tables here.\n", b"\x00\x01\x02binary\xff\xfe" * 50, "### 2019\n| Title | Venue |\n| broken | row |\n".encode()],
     ids=["empty", "no-tables", "binary", "broken-table"],
 )
 def test_malformed_readme_gives_one_line_error(tmp_path, content):
@@ -133,3 +133,14 @@ def test_rows_reach_the_resolvers_with_repaired_titles():
     assert "Fire Together Wire Together: A Dynamic Pruning Approach With Self-Supervised Mask Prediction" in titles
     assert "Approximated Oracle Filter Pruning for Destructive CNN Width Optimization" in titles
     assert not any("PredictionFire" in t or t.endswith(" github") for t in titles)
+
+
+def test_ascii_export_is_pure_ascii_and_names_what_latex_cannot_spell(tmp_path):
+    readme = UPSTREAM.read_text(encoding="utf-8").replace("Fire Together Wire Together", "Trường Together Wire Together", 1)
+    path = tmp_path / "README.md"
+    path.write_text(readme, encoding="utf-8")
+    result = run("export", "--no-resolve", "--readme", str(path), "--ascii", "--type", "F")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.isascii() and "Tru{\\`o}ng Together" in result.stdout
+    warnings = [line for line in result.stderr.splitlines() if "--ascii" in line]
+    assert [w.split(" (")[0] for w in warnings] == ["prune2bib: --ascii: 'ư'", "prune2bib: --ascii: 'ờ'"]

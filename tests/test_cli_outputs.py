@@ -64,8 +64,9 @@ BAD_PATHS = {
     "--report missing dir": lambda t: (["--report", t / "missing" / "rows.jsonl"], "does not exist"),
     "--report /proc": lambda t: (["--report", "/proc/rows.jsonl"], "does not accept new files"),
     "--report is a directory": lambda t: (["--report", t / "folder.bib"], "it is a directory"),
-    "--keys missing dirs": lambda t: (["--keys", t / "missing" / "deeper" / "keys.json"], "does not exist"),
-    "--keys /proc": lambda t: (["--keys", "/proc/keys.json"], "does not accept new files"),
+    "--lock missing dirs": lambda t: (["--lock", t / "missing" / "deeper" / "prune2bib.lock"], "does not exist"),
+    "--lock /proc": lambda t: (["--lock", "/proc/prune2bib.lock"], "does not accept new files"),
+    "--lock is a directory": lambda t: (["--lock", t / "folder.bib"], "it is a directory"),
 }
 
 
@@ -82,11 +83,13 @@ def test_bad_output_path_is_one_line_before_any_request(case, readme, services, 
     assert tree(work) == before  # nothing created: no directory, no temporary file
 
 
-def test_default_key_file_location_that_cannot_be_written(services, monkeypatch, work):
-    monkeypatch.setenv("PRUNE2BIB_DATA_DIR", "/proc/prune2bib-data")
+def test_a_lock_beside_an_output_that_cannot_hold_it(services, work):
+    # -o names a writable file, but the lock beside it cannot be written: refused before any work.
+    (work / "refs.bib").write_text("")
+    (work / "prune2bib.lock").mkdir()
     line = assert_one_line_error(run_cli("export", "-o", work / "refs.bib"), 2, "prune2bib: cannot write")
-    assert "/proc/prune2bib-data/citekeys.json" in line and "PRUNE2BIB_DATA_DIR" in line
-    assert services.log == [] and not (work / "refs.bib").exists()
+    assert f"{work / 'prune2bib.lock'} (the lock, --lock): it is a directory" in line
+    assert services.log == []
 
 
 @pytest.mark.parametrize("command", [["export", "-o", "{tmp}/refs.bib"], ["check", "--resolve"]])
@@ -98,12 +101,12 @@ def test_cache_location_that_cannot_be_written_stops_before_any_request(command,
     assert services.log == [] and tree(work) == {"file"}
 
 
-def test_default_key_file_directory_is_created_when_missing(monkeypatch, work):
-    """The tool's own location (not one the user named) may be created, parents included."""
+def test_the_data_dir_is_not_written_the_lock_lands_beside_the_output(monkeypatch, work):
+    """Keys live in the lock beside the output, not in the user data dir (nothing created there)."""
     monkeypatch.setenv("PRUNE2BIB_DATA_DIR", str(work / "a" / "b"))
     result = run_cli("export", "--no-resolve", "--readme", UPSTREAM, "--year", "2015", "-o", work / "refs.bib")
     assert result.exit_code == 0, result.stderr
-    assert (work / "a" / "b" / "citekeys.json").is_file()
+    assert not (work / "a").exists() and (work / "prune2bib.lock").is_file()
 
 
 def test_unreadable_key_file_is_refused_before_any_request(services, work):
@@ -157,7 +160,7 @@ def test_dash_is_stdout_and_no_file_named_dash(work, monkeypatch):
     result = export("--year", "2016", "-o", "-", "-f", "bibtex")
     assert result.exit_code == 0, result.stderr
     assert len(bibtexparser.parse_string(result.stdout).entries) == 3
-    assert not (work / "-").exists() and tree(work) == set()
+    assert not (work / "-").exists() and tree(work) == {"prune2bib.lock"}  # stdout: the lock in the current directory
     assert result.stderr.splitlines()[-1].endswith("; 3 entries written to stdout")
 
 
@@ -177,7 +180,8 @@ def test_output_keeps_an_ordinary_file_mode(work):
     finally:
         os.umask(old)
     assert stat.S_IMODE(out.stat().st_mode) == 0o644  # not the 0600 of a temporary file
-    assert sorted(p.name for p in work.iterdir()) == ["refs.bib"]  # no temporary file left
+    assert stat.S_IMODE((work / "prune2bib.lock").stat().st_mode) == 0o644  # the lock beside it too
+    assert sorted(p.name for p in work.iterdir()) == ["prune2bib.lock", "refs.bib"]  # no temporary file left
 
 
 def test_split_writes_a_manifest_and_removes_its_own_stale_files(work):
