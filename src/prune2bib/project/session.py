@@ -106,7 +106,7 @@ def export(
 def write(result: Result, options: Options) -> bool:
     """Write the lock (atomically; not at all when unchanged); retire the old key file once its
     keys are in a lock. True when the lock file changed."""
-    written = lockfile.write(options.lock_path, result.lock)
+    written = not result.lock.same_as(result.old) and lockfile.write(options.lock_path, result.lock)
     legacy = options.legacy_keyfile
     if result.migrated_from is not None and legacy is not None and result.migrated_from == legacy:
         with contextlib.suppress(OSError):
@@ -208,6 +208,8 @@ _OUTCOME_STATUS = {"skipped": "skipped", "readme": "readme", "offline": "cache-m
 def _with_list_fields(record: Record, entry: Entry, paper: Paper) -> Record:
     """Types and code links are the list's, not a source's: a row moved from W to F moves without
     being resolved again. (Its title, link, venue and year are resolution inputs: see _from_lock.)"""
+    if record.types == tuple(entry.types) and record.code == tuple(entry.code) and record.venue_note == entry.venue_note:
+        return record  # the usual case: nothing to redo
     base = record_from_entry(entry, identify(entry.url))
     changes = {name: getattr(base, name) for name in ("types", "code") if getattr(record, name) != getattr(base, name)}
     if paper.status != "refused" and record.venue_note != base.venue_note:
