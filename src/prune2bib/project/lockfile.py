@@ -21,8 +21,10 @@ changed. Per paper:
     checked     when the row was last resolved (ISO 8601 UTC); `update` asks preprint-only and
                 not-found rows again once this is older than the preprint max age
     record      the exported record, CSL-shaped (`csl.py`)
-    sources     per record field a service gave: the service and when it was fetched (a field
-                not listed here is the list's own: title, venue, year, link, types, code)
+    sources     per record field a service gave: the service and when its answer was fetched
+                (exact for the record of the row's own link, which the cache dates; for the others
+                — a DBLP listing, a Crossref fill — when the resolving run took it). A field not
+                listed here is the list's own: title, venue, year, link, types, code
 
 `retired-keys` keeps the keys of papers that left the list (with their identities), so a key is
 never handed to another paper and a paper that comes back gets its key back.

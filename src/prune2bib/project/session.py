@@ -222,9 +222,18 @@ def _relocked(paper: Paper, given: keys.Given, row: Row, record: Record) -> Pape
 
 
 def _paper(given: keys.Given, row: Row, outcome: pipeline.RowOutcome, old: Paper | None, checked: str) -> Paper:
-    fetched = outcome.fetched or checked
-    sources = tuple((name, Source(src, "" if src == "readme" else fetched)) for name, src in outcome.provenance.fields)
+    sources = tuple((name, Source(src, _fetched(src, outcome, checked))) for name, src in outcome.provenance.fields)
     return Paper(given.key, given.state, row, lock_status(outcome), outcome.record.with_(id=given.key), outcome.reason, checked, sources)
+
+
+def _fetched(source: str, outcome: pipeline.RowOutcome, checked: str) -> str:
+    """When a field's source answered: the cache's fetch time of the row's own link record; for
+    the other sources (a DBLP listing, a Crossref fill) the time this run took their answer."""
+    if source == LIST_SOURCE:
+        return ""
+    if source == outcome.link_source and outcome.fetched:
+        return outcome.fetched
+    return checked
 
 
 def lock_status(outcome: pipeline.RowOutcome) -> str:
