@@ -126,8 +126,10 @@ def test_update_asks_again_about_aged_preprint_only_and_not_found_rows(tmp_path,
     run(tmp_path, old=first.lock, update=True)
     assert stub.asked == []  # not aged yet
     later = replace(options(tmp_path), now=lambda: NOW + timedelta(days=31), update=True)
-    export(ROWS, pipeline.RowFilter(), later, first.lock, resolve_settings=object())
+    checked = export(ROWS, pipeline.RowFilter(), later, first.lock, resolve_settings=object())
     assert stub.asked == [ROWS[0].title, ROWS[1].title]  # the published row is final for good
+    dates = {p.row.title: p.checked for p in checked.lock.papers}
+    assert dates[ROWS[0].title] == dates[ROWS[1].title] == "2025-07-02T00:00:00+00:00"  # checked now: not again for 30 days
     stub.asked.clear()
     export(ROWS, pipeline.RowFilter(), replace(later, update=False), first.lock, resolve_settings=object())
     assert stub.asked == []  # export alone never re-checks a final entry
@@ -146,10 +148,15 @@ def test_an_upgrade_is_reported(tmp_path, monkeypatch):
 def test_failed_rows_are_asked_again_by_the_next_export(tmp_path, monkeypatch):
     monkeypatch.setattr(pipeline, "resolve_rows", Stub(failed=[ROWS[2].title]))
     first = run(tmp_path)
+    later = replace(options(tmp_path), now=lambda: NOW + timedelta(days=1))
+    again = export(ROWS, pipeline.RowFilter(), later, first.lock, resolve_settings=object())
+    assert again.lock.same_as(first.lock)  # failed again: the entry (and its date) as it was
     stub = Stub()
     monkeypatch.setattr(pipeline, "resolve_rows", stub)
-    run(tmp_path, old=first.lock)
+    fixed = export(ROWS, pipeline.RowFilter(), later, first.lock, resolve_settings=object())
     assert stub.asked == [ROWS[2].title]
+    paper = next(p for p in fixed.lock.papers if p.row.title == ROWS[2].title)
+    assert (paper.status, paper.checked) == ("resolved", "2025-06-02T00:00:00+00:00")
 
 
 def test_refresh_and_another_prefer_resolve_every_row_again_but_keep_the_keys(tmp_path, stub):

@@ -95,7 +95,10 @@ def export(
     for i, given in zip(selected, keying.given):
         outcome = replace(outcomes[i], record=outcomes[i].record.with_(id=given.key))
         paper = matches[i].paper
-        new = _paper(given, rows[i], outcome, paper, checked) if i in resolved else _relocked(paper, given, rows[i], outcome.record)
+        if i in resolved:
+            new = _paper(given, rows[i], outcome, paper, checked, aged=bool(paper and options.update and _aged(paper, options)))
+        else:
+            new = _relocked(paper, given, rows[i], outcome.record)
         papers.append(new)
         changes += diff.compare(paper, new, given.replaced)
         keyed.append(outcome)
@@ -221,9 +224,19 @@ def _relocked(paper: Paper, given: keys.Given, row: Row, record: Record) -> Pape
     return replace(paper, key=given.key, key_state=given.state, row=row, record=record)
 
 
-def _paper(given: keys.Given, row: Row, outcome: pipeline.RowOutcome, old: Paper | None, checked: str) -> Paper:
+def _paper(given: keys.Given, row: Row, outcome: pipeline.RowOutcome, old: Paper | None, checked: str, aged: bool) -> Paper:
     sources = tuple((name, Source(src, _fetched(src, outcome, checked))) for name, src in outcome.provenance.fields)
-    return Paper(given.key, given.state, row, lock_status(outcome), outcome.record.with_(id=given.key), outcome.reason, checked, sources)
+    new = Paper(given.key, given.state, row, lock_status(outcome), outcome.record.with_(id=given.key), outcome.reason, checked, sources)
+    if old is not None and not aged and _same_answer(old, new):
+        return old  # asked again (not final, or --refresh) and told the same: the lock keeps its dates
+    return new
+
+
+def _same_answer(old: Paper, new: Paper) -> bool:
+    """The same entry but for when it was fetched."""
+    names = lambda p: tuple((n, s.name) for n, s in p.sources if s.name != LIST_SOURCE)  # noqa: E731
+    same = (old.key, old.key_state, old.row, old.status, old.record, old.reason) == (new.key, new.key_state, new.row, new.status, new.record, new.reason)
+    return same and names(old) == names(new)
 
 
 def _fetched(source: str, outcome: pipeline.RowOutcome, checked: str) -> str:
