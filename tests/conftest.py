@@ -44,6 +44,45 @@ def vcr_cassette_dir(request):
     return str(CASSETTES / request.module.__name__.split(".")[-1])
 
 
+def recording(request) -> bool:
+    """True when this test records cassettes live (`--record-mode=rewrite` …), not when it replays.
+
+    pyproject's addopts always passes `--record-mode=none`, so the option is never empty; a test's
+    own `@pytest.mark.vcr(record_mode=…)` wins over the command line.
+    """
+    marker = request.node.get_closest_marker("vcr")
+    mode = (marker.kwargs.get("record_mode") if marker else None) or request.config.getoption("--record-mode", None)
+    return mode not in (None, "none")
+
+
+@pytest.fixture(autouse=True)
+def _replays_never_sleep(request, monkeypatch):
+    """A cassette replay runs on the fake clock: no real sleep, neither in a library nor in `Http`."""
+    if request.node.get_closest_marker("vcr") is None or recording(request):
+        yield
+        return
+    import threading
+    import time
+
+    from prune2bib.http import Http
+
+    real_sleep, created, init = time.sleep, [], Http.__init__
+
+    def refuse(seconds):
+        if seconds > 0 and threading.current_thread() is threading.main_thread():
+            raise AssertionError(f"a cassette replay slept {seconds:g} s of real time")
+        real_sleep(seconds)
+
+    def tracked(self, *args, **kwargs):
+        init(self, *args, **kwargs)
+        created.append(self)
+
+    monkeypatch.setattr(time, "sleep", refuse)
+    monkeypatch.setattr(Http, "__init__", tracked)
+    yield
+    assert all(h.sleep is not real_sleep for h in created), "a replay's Http paces on the real clock: give it the fake one"
+
+
 _TEST_KNOBS = ("PRUNE2BIB_KILL_", "PRUNE2BIB_SIM_")
 
 
@@ -102,6 +141,19 @@ def http(clock, retry_attempts):
                   policy=RetryPolicy(attempts=retry_attempts))  # fmt: skip
     yield client
     client.close()
+
+
+@pytest.fixture
+def fake_services(clock, monkeypatch):
+    """One local server on the fake clock standing in for every service (OpenReview v2 under /v2:
+    v1 and v2 are two hosts); a test routes the paths it needs."""
+    from fakeserver import FakeServer
+
+    with FakeServer(clock=clock) as srv:
+        for name in ("ARXIV", "CROSSREF", "DBLP", "OPENREVIEW"):
+            monkeypatch.setenv(f"PRUNE2BIB_{name}_URL", srv.url)
+        monkeypatch.setenv("PRUNE2BIB_OPENREVIEW2_URL", srv.url + "/v2")
+        yield srv
 
 
 @pytest.fixture

@@ -4,8 +4,9 @@ every output path before any work, calls the pipeline, prints, and turns errors 
 
     0 ok · 1 `check` found errata · 2 usage (bad or conflicting options, a bad PRUNE2BIB_* value,
     an output path that cannot be written, filters that select nothing) · 3 README unreadable ·
-    4 network · 5 cache · 6 lock broken · 7 `--frozen` and the lock does not cover the list ·
-    130 interrupted
+    4 no service could be reached (the output is still written) · 5 cache · 6 lock broken ·
+    7 `--frozen` and the lock does not cover the list · 8 `--strict` and some rows unresolved (the
+    output is still written) · 130 interrupted
 
 click's own usage errors get the same one line (`Prune2bibGroup.main`), for every command.
 """
@@ -19,14 +20,15 @@ from pathlib import Path
 
 import click
 
-from prune2bib import __version__, citekeys, errata, outputs, pipeline, project, readme_source, settings, writers
-from prune2bib.errors import CacheError, NothingSelected, Prune2bibError, UsageError
+from prune2bib import __version__, citekeys, errata, outputs, pipeline, project, readme_source, resolve, settings, writers
+from prune2bib.errors import CacheError, NetworkError, NothingSelected, Prune2bibError, UsageError
 from prune2bib.readme import parse_readme
 from prune2bib.selection import explain_empty
 from prune2bib.taxonomy import TYPE_NAMES, TYPE_ORDER
 
 EXIT_INTERRUPTED = 130
 EXIT_USAGE = 2
+EXIT_UNRESOLVED = 8  # --strict: some rows were left unresolved (README "Exit codes")
 
 
 def _fail(message: str, code: int):
@@ -171,7 +173,8 @@ def main():
 @click.option("--group-by", type=click.Choice(["type", "year", "venue", "none"]), default="type", show_default=True,
               help="Sections of the output (a row with two types appears once, under the first).")
 @click.option("--jabref-groups", is_flag=True, help="BibTeX only: add a JabRef groups block (Zotero turns it into collections).")
-@click.option("--ascii", "ascii_only", is_flag=True, help="BibTeX only: LaTeX accents instead of UTF-8.")
+@click.option("--ascii", "ascii_only", is_flag=True,
+              help="BibTeX only: pure ASCII, LaTeX accents (pdfLaTeX needs T1 fonts); names any character LaTeX cannot spell.")
 @click.option("--venue-style", type=click.Choice(["long", "short"]), default="long", show_default=True,
               help="Booktitle as the proceedings' full title, or as 'CVPR'.")
 @click.option("--type-name", "type_names", multiple=True, metavar="CODE=NAME",
@@ -191,6 +194,7 @@ def main():
 @click.option("--no-lock", is_flag=True, help="Neither read nor write a lock (keys then come from the records' content).")
 @click.option("--frozen", is_flag=True,
               help="Use the lock only: no network, no cache, no lock written; exit 7 if the list has rows it does not cover.")
+@click.option("--strict", is_flag=True, help="Exit 8 when some rows stay unresolved (the output is still written).")
 @domain_errors
 def export(**params):
     """Export the list (or the rows you select) as a bibliography.
@@ -226,7 +230,7 @@ main.add_command(click.Command("update", callback=_update, params=[*export.param
 
 def _export(readme_spec, types, years, since, until, venues, fmt, output, split, group_by, jabref_groups, ascii_only,
             venue_style, type_names, offline, refresh, no_resolve, resolved_only, prefer, mailto, report, keyfile,
-            lock_file, no_lock, frozen, update=False, dry_run=False):  # fmt: skip
+            lock_file, no_lock, frozen, strict=False, update=False, dry_run=False):  # fmt: skip
     if split is not None and output is not None:
         raise UsageError("--split DIR writes one file per group; it cannot be combined with -o FILE")
     output = None if output == Path("-") else output  # '-' is stdout, never a file named '-'
@@ -237,7 +241,7 @@ def _export(readme_spec, types, years, since, until, venues, fmt, output, split,
         _check_cache()
     fmt = _choose_format(fmt, output)
     _refuse_conflicts(fmt, jabref_groups=jabref_groups, ascii_only=ascii_only, offline=offline, refresh=refresh,
-                      no_resolve=no_resolve, resolved_only=resolved_only)  # fmt: skip
+                      no_resolve=no_resolve, resolved_only=resolved_only, strict=strict)  # fmt: skip
     settings.check_mailto(mailto or "")
     names = _type_names(type_names)
     row_filter = _row_filter(types, years, since, until, venues)
@@ -277,9 +281,32 @@ def _export(readme_spec, types, years, since, until, venues, fmt, output, split,
     if report:
         outputs.write_atomic(report, "".join(o.report_line() + "\n" for o in outcomes), "--report")
     if not exported:
+        if resolve.reached_no_service(outcomes):
+            _fail(f"{_no_service_line(outcomes)}; --resolved-only leaves nothing: nothing written", NetworkError.exit_code)
         raise NothingSelected(f"{pipeline.summary(outcomes)}; no row was resolved, so --resolved-only leaves nothing: nothing written")
     written = _write_output([o.record for o in exported], fmt, options, output, split)
+    if ascii_only:
+        for line in writers.ascii_warnings([o.record for o in exported], options):
+            click.echo(f"prune2bib: {line}", err=True)
     click.echo(f"prune2bib: {pipeline.summary(outcomes)}; {written}", err=True)
+    sys.exit(_exit_status(outcomes, strict))
+
+
+def _exit_status(outcomes, strict: bool) -> int:
+    """0; 4 when no service could be reached; 8 under --strict when rows stay unresolved (README)."""
+    if resolve.reached_no_service(outcomes):
+        click.echo(f"prune2bib: {_no_service_line(outcomes)}: rows that needed one hold the README's data only", err=True)
+        return NetworkError.exit_code
+    left = [o for o in outcomes if o.status not in pipeline.RESOLVED_STATUSES]
+    if strict and left:
+        click.echo(f"prune2bib: --strict: {len(left)} of {len(outcomes)} rows not resolved (the output is written; --report says why)", err=True)
+        return EXIT_UNRESOLVED
+    return 0
+
+
+def _no_service_line(outcomes) -> str:
+    dead = "; ".join(f"{service} {why}" for service, why in resolve.unreachable_services(outcomes).items())
+    return f"no service could be reached ({dead})"
 
 
 def _resolved(outcomes):
@@ -316,15 +343,15 @@ def _refuse_lock_conflicts(*, no_lock, frozen, keyfile, lock_file, refresh) -> N
         raise UsageError("--frozen asks no service and --refresh asks them all again: choose one")
 
 
-def _refuse_conflicts(fmt: str, *, jabref_groups, ascii_only, offline, refresh, no_resolve, resolved_only) -> None:
+def _refuse_conflicts(fmt: str, *, jabref_groups, ascii_only, offline, refresh, no_resolve, resolved_only, strict=False) -> None:
     """Options that cannot all be honoured are a usage error, never silently ignored."""
     for flag, given in zip(BIBTEX_ONLY, (jabref_groups, ascii_only)):
         if given and fmt != "bibtex":
             raise UsageError(f"{flag} is for BibTeX; it cannot be used with --format {fmt}")
     if offline and refresh:
         raise UsageError("--offline reads only the cache and --refresh ignores it: choose one")
-    if no_resolve and (refresh or resolved_only):
-        flag = "--refresh" if refresh else "--resolved-only"
+    if no_resolve and (refresh or resolved_only or strict):
+        flag = "--refresh" if refresh else "--resolved-only" if resolved_only else "--strict"
         raise UsageError(f"--no-resolve resolves no row; it cannot be combined with {flag}")
 
 
