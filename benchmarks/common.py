@@ -175,7 +175,8 @@ class Scenario:
 
     def export_args(self, fmt: str, tag: str, *more: str) -> list[str]:
         out = self.work / f"{tag}.{FORMATS[fmt]}"
-        return ["export", "--readme", str(self.readme), "-f", fmt, "-o", str(out), *more]
+        lock = () if "--lock" in more else ("--no-lock",)  # the cache alone, unless the lock is measured
+        return ["export", "--readme", str(self.readme), "-f", fmt, "-o", str(out), *lock, *more]
 
     def export(self, fmt: str = "bibtex", tag: str = "run", *more: str, scale: float = 1.0,
                home: Path | None = None) -> tuple[Run, dict[str, int]]:  # fmt: skip
