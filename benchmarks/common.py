@@ -173,18 +173,25 @@ class Scenario:
         more = {"PRUNE2BIB_SIM_INTERVAL_SCALE": str(scale)} if scale != 1 else {}
         return bench_env(child_env(self.sim, home or self.work, **more))
 
-    def export_args(self, fmt: str, tag: str, *more: str) -> list[str]:
+    def export_args(self, fmt: str, tag: str, lock: Path | None = None) -> list[str]:
+        """`export` of the scenario's list; without a lock unless `lock` names one (an export
+        writes and reads `prune2bib.lock` beside its output by default: no measure here may
+        find another measure's lock)."""
         out = self.work / f"{tag}.{FORMATS[fmt]}"
+<<<<<<< HEAD
         lock = () if "--lock" in more else ("--no-lock",)  # the cache alone, unless the lock is measured
         return ["export", "--readme", str(self.readme), "-f", fmt, "-o", str(out), *lock, *more]
+=======
+        return ["export", "--readme", str(self.readme), "-f", fmt, "-o", str(out), *(("--lock", str(lock)) if lock else ("--no-lock",))]
+>>>>>>> main
 
-    def export(self, fmt: str = "bibtex", tag: str = "run", *more: str, scale: float = 1.0,
+    def export(self, fmt: str = "bibtex", tag: str = "run", *, lock: Path | None = None, scale: float = 1.0,
                home: Path | None = None) -> tuple[Run, dict[str, int]]:  # fmt: skip
         """(the run, requests per service during it); a failed export stops the benchmark."""
         before = self.sim.counts()
-        run = run_child(self.export_args(fmt, tag, *more), self.env(scale, home))
+        run = run_child(self.export_args(fmt, tag, lock), self.env(scale, home))
         if run.code != 0:
-            raise SystemExit(f"export failed ({run.code}): {run.stderr.decode(errors='replace')[-2000:]}")
+            raise RuntimeError(f"export failed ({run.code}): {run.stderr.decode(errors='replace')[-2000:]}")
         after = self.sim.counts()
         return run, {s: after[s] - before[s] for s in SERVICES}
 

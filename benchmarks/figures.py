@@ -37,6 +37,8 @@ def goal_text(r: dict) -> str:
     if r.get("goal") is None:
         return ""
     goal = r["goal"]
+    if isinstance(goal, str):
+        return goal  # a module that words its own goal ('<= 0.5 s')
     shown = f"{int(goal):,}" if goal == int(goal) else f"{goal:g}"
     return f"{'≥' if r.get('more_is_better') else '≤'} {shown} {r['unit']}".rstrip()
 
