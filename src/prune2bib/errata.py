@@ -7,7 +7,9 @@ or against what a row's link proves (`identify.implied_venue`):
 - `duplicate-row`: the same link and title listed twice;
 - `venue-mismatch`: the link is a NeurIPS / CVF / PMLR-ICML / IJCAI / AAAI page of another venue
   than the Venue cell names (OpenReview, arXiv and DOI links prove no venue);
-- `year-mismatch`: the link shows a year other than the row's section year.
+- `year-mismatch`: the link shows a year other than the row's section year;
+- `unknown-venue`: a Venue cell the venue table (`venues.py`) does not know; the row is exported
+  as a plain conference paper named as the cell names it (or as the venue its link proves).
 
 Messages are one line and stable (tests compare them). Errata come sorted by line, then code.
 """
@@ -16,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from prune2bib import taxonomy
+from prune2bib import taxonomy, venues
 from prune2bib.identify import identify, implied_venue
 from prune2bib.readme import Entry
 
@@ -34,11 +36,24 @@ class Erratum:
 
 def find_errata(entries: list[Entry]) -> list[Erratum]:
     """Every erratum of the parsed list, sorted by (line, code, message)."""
-    found = [Erratum(e.line, a.code, a.message) for e in entries for a in e.anomalies]
+    # The venue finding is the venue table's (below), whatever the parser flagged.
+    found = [Erratum(e.line, a.code, a.message) for e in entries for a in e.anomalies if a.code != UNKNOWN_VENUE]
+    found += [erratum for entry in entries for erratum in _unknown_venue(entry)]
     found += _repeated_links(entries)
     for entry in entries:
         found += _link_disagreements(entry)
     return sorted(found, key=lambda e: (e.line, e.code, e.message))
+
+
+UNKNOWN_VENUE = "unknown-venue"
+
+
+def _unknown_venue(entry: Entry) -> list[Erratum]:
+    if not entry.venue.strip() or venues.lookup(entry.venue) is not None:
+        return []
+    name = venues.split_cell(entry.venue)[0]
+    message = f"unknown venue {name!r} (not in the venue table): exported as a conference paper of that name"
+    return [Erratum(entry.line, UNKNOWN_VENUE, message)]
 
 
 def _repeated_links(entries: list[Entry]) -> list[Erratum]:

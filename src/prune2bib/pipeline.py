@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from prune2bib import citekeys, resolve
+from prune2bib import citekeys, resolve, venues
 from prune2bib.baseline import record_from_entry
 from prune2bib.identify import Identifier, identify
 from prune2bib.merge import merge, merge_records
@@ -35,13 +35,22 @@ class RowFilter:
     venues: tuple[str, ...] = ()
 
     def accepts(self, entry: Entry) -> bool:
+        # A row without a section year may show one in its Venue cell ('CVPR 2023').
+        year = entry.year if entry.year is not None else venues.split_cell(entry.venue)[1]
         return (
             (not self.types or any(t in self.types for t in entry.types))
-            and (not self.years or entry.year in self.years)
-            and (self.since is None or entry.year >= self.since)
-            and (self.until is None or entry.year <= self.until)
-            and (not self.venues or entry.venue.lower() in {v.lower() for v in self.venues})
+            and (not self.years or year in self.years)
+            and (self.since is None or (year is not None and year >= self.since))
+            and (self.until is None or (year is not None and year <= self.until))
+            # Through the venue table's aliases: --venue NIPS = NeurIPS = "NeurIPS'22 **(Oral)**".
+            and (not self.venues or any(venues.same_venue(v, entry.venue) for v in self.venues))
         )
+
+
+def venue_names(entries: list[Entry]) -> list[str]:
+    """The values `--venue` can take for a parsed list: the venue table's name of each Venue cell
+    (one per venue: 'NeurIPS' for 'NIPS' and "NeurIPS'22"), else the cell's own name; sorted."""
+    return venues.valid_names(e.venue for e in entries)
 
 
 @dataclass(frozen=True)
@@ -69,6 +78,7 @@ class RowOutcome:
                 "reason": self.reason,
                 "authors": len(self.record.authors),
                 "fields": self.provenance.as_dict(),
+                "venue_names": dict(self.provenance.venue_names),
             },
             ensure_ascii=False,
             sort_keys=True,

@@ -1,12 +1,13 @@
 """The list's taxonomy (Type column) and its venues.
 
 Stage: shared vocabulary for readme, writers and the resolvers' match guard. Pure data.
-Type codes are those of he-y/Awesome-Pruning's "Type of Pruning" table.
+Type codes are those of he-y/Awesome-Pruning's "Type of Pruning" table. Venues are the venue
+table's (`venues.py`, `data/venues.toml`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from prune2bib import venues
 
 # Order matters: output groups come in this order.
 TYPE_ORDER = ("F", "W", "S", "Other")
@@ -40,43 +41,7 @@ def parse_types(cell: str) -> tuple[str, ...]:
     return tuple(t for t in TYPE_ORDER if t in found)
 
 
-@dataclass(frozen=True)
-class Venue:
-    short: str
-    long: str  # may hold '{ieee}' for the sponsor part that changed over the years
-
-    def long_name(self, year: int | None) -> str:
-        return self.long.replace("{ieee}", _cvf_sponsor(year))
-
-    def short_name(self, year: int | None) -> str:
-        if self.short == "NeurIPS" and year is not None and year <= 2017:
-            return "NIPS"  # the conference was renamed in 2018
-        return self.short
-
-
-def _cvf_sponsor(year: int | None) -> str:
-    # CVPR and ICCV proceedings are titled "IEEE/CVF ..." from 2019 on, "IEEE ..." before.
-    return "IEEE/CVF" if year is None or year >= 2019 else "IEEE"
-
-
-VENUES = {
-    v.short.lower(): v
-    for v in (
-        Venue("CVPR", "Proceedings of the {ieee} Conference on Computer Vision and Pattern Recognition (CVPR)"),
-        Venue("ICCV", "Proceedings of the {ieee} International Conference on Computer Vision (ICCV)"),
-        Venue("ECCV", "Proceedings of the European Conference on Computer Vision (ECCV)"),
-        Venue("ICLR", "International Conference on Learning Representations (ICLR)"),
-        Venue("NeurIPS", "Advances in Neural Information Processing Systems (NeurIPS)"),
-        Venue("ICML", "Proceedings of the International Conference on Machine Learning (ICML)"),
-        Venue("IJCAI", "Proceedings of the International Joint Conference on Artificial Intelligence (IJCAI)"),
-        # AAAI's proceedings are issued as a journal (Crossref: journal-article), but people cite
-        # them as conference papers; the booktitle is the proceedings' own title.
-        Venue("AAAI", "Proceedings of the AAAI Conference on Artificial Intelligence (AAAI)"),
-    )
-}
-VENUES["nips"] = VENUES["neurips"]
-
-
-def venue(name: str) -> Venue | None:
-    """The venue for a Venue cell's name ('CVPR', 'NeurIPS', 'NIPS'), or None if unknown."""
-    return VENUES.get(name.strip().lower())
+def venue(name: str) -> venues.Venue | None:
+    """The venue table's row for a Venue cell ('CVPR', 'NIPS', "NeurIPS'22", 'TPAMI', '-'), or
+    None when the table does not know it (see `venues.lookup`)."""
+    return venues.lookup(name)
