@@ -44,13 +44,76 @@ def vcr_cassette_dir(request):
     return str(CASSETTES / request.module.__name__.split(".")[-1])
 
 
+def recording(request) -> bool:
+    """True when this test records cassettes live (`--record-mode=rewrite` …), not when it replays.
+
+    pyproject's addopts always passes `--record-mode=none`, so the option is never empty; a test's
+    own `@pytest.mark.vcr(record_mode=…)` wins over the command line.
+    """
+    marker = request.node.get_closest_marker("vcr")
+    mode = (marker.kwargs.get("record_mode") if marker else None) or request.config.getoption("--record-mode", None)
+    return mode not in (None, "none")
+
+
 @pytest.fixture(autouse=True)
-def _isolated_cache(tmp_path, monkeypatch):
-    """Every test gets its own empty cache dir and key file; never the user's."""
+def _replays_never_sleep(request, monkeypatch):
+    """A cassette replay runs on the fake clock: no real sleep, neither in a library nor in `Http`."""
+    if request.node.get_closest_marker("vcr") is None or recording(request):
+        yield
+        return
+    import threading
+    import time
+
+    from prune2bib.http import Http
+
+    real_sleep, created, init = time.sleep, [], Http.__init__
+
+    def refuse(seconds):
+        if seconds > 0 and threading.current_thread() is threading.main_thread():
+            raise AssertionError(f"a cassette replay slept {seconds:g} s of real time")
+        real_sleep(seconds)
+
+    def tracked(self, *args, **kwargs):
+        init(self, *args, **kwargs)
+        created.append(self)
+
+    monkeypatch.setattr(time, "sleep", refuse)
+    monkeypatch.setattr(Http, "__init__", tracked)
+    yield
+    assert all(h.sleep is not real_sleep for h in created), "a replay's Http paces on the real clock: give it the fake one"
+
+
+_TEST_KNOBS = ("PRUNE2BIB_KILL_", "PRUNE2BIB_SIM_")
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path, monkeypatch):
+    """Every test gets its own cache, data dir, home and working directory; never the user's.
+
+    Layout under the test's `tmp_path`: `cache/` (PRUNE2BIB_CACHE_DIR, the same directory the
+    `cache` fixture opens), `data/` (PRUNE2BIB_DATA_DIR: key file), `home/` (HOME and the XDG
+    dirs, so a default platformdirs location is private too) and `cwd/` (the working directory,
+    so a default output or lock location lands here). Subprocesses inherit all of it.
+    """
+    home = tmp_path / "home"
+    for sub in (".cache", ".local/share", ".config", ".local/state", "run"):
+        (home / sub).mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local/share"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(home / ".local/state"))
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(home / "run"))
+    # A developer's own settings (service URLs, mailto, cache age …) never leak into a test; the
+    # test suite's own knobs (a kill loop's seed, the simulator's interval scale) do.
+    for name in [name for name in os.environ if name.startswith("PRUNE2BIB_") and not name.startswith(_TEST_KNOBS)]:
+        monkeypatch.delenv(name)
     monkeypatch.setenv("PRUNE2BIB_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.delenv("PRUNE2BIB_MAILTO", raising=False)
-    for name in ("ARXIV", "CROSSREF", "OPENREVIEW", "OPENREVIEW2", "DBLP"):
-        monkeypatch.delenv(f"PRUNE2BIB_{name}_URL", raising=False)
+    monkeypatch.setenv("PRUNE2BIB_DATA_DIR", str(tmp_path / "data"))
+    cwd = tmp_path / "cwd"
+    cwd.mkdir()
+    monkeypatch.chdir(cwd)
+    return tmp_path
 
 
 # ------------------------------------------------------------ fixtures shared by resolver tests

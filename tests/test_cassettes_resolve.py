@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from conftest import UPSTREAM
+from conftest import UPSTREAM, recording
 from fakeserver import FakeClock
 from prune2bib.http import Http, RetryPolicy
 from prune2bib.identify import identify
@@ -88,15 +88,16 @@ CVF_FACTS = ("Variational Convolutional Neural Network Pruning",
 def vcr_config(vcr_config, pytestconfig):
     # conftest pins record_mode 'none', which would also override `--record-mode=rewrite`: let the
     # command line win, so that cassettes/README.md's re-recording command works.
-    if pytestconfig.getoption("--record-mode"):
+    if pytestconfig.getoption("--record-mode", None) not in (None, "none"):
         return {k: v for k, v in vcr_config.items() if k != "record_mode"}
     return vcr_config
 
 
 @pytest.fixture
-def http(pytestconfig):
+def http(request):
     # Replaying: no real waiting. Re-recording live: real sleeps, so arXiv's 3 s spacing holds.
-    live = bool(pytestconfig.getoption("--record-mode"))
+    # (addopts always passes --record-mode=none: replaying is that mode, or a test pinned to it.)
+    live = recording(request)
     clock = FakeClock()
     client = Http(mailto=RECORDING_MAILTO if live else "", policy=RetryPolicy(attempts=2, failures_to_give_up=1),
                   clock=time.monotonic if live else clock, sleep=time.sleep if live else clock.sleep,

@@ -133,3 +133,14 @@ def test_rows_reach_the_resolvers_with_repaired_titles():
     assert "Fire Together Wire Together: A Dynamic Pruning Approach With Self-Supervised Mask Prediction" in titles
     assert "Approximated Oracle Filter Pruning for Destructive CNN Width Optimization" in titles
     assert not any("PredictionFire" in t or t.endswith(" github") for t in titles)
+
+
+def test_ascii_export_is_pure_ascii_and_names_what_latex_cannot_spell(tmp_path):
+    readme = UPSTREAM.read_text(encoding="utf-8").replace("Fire Together Wire Together", "Trường Together Wire Together", 1)
+    path = tmp_path / "README.md"
+    path.write_text(readme, encoding="utf-8")
+    result = run("export", "--no-resolve", "--readme", str(path), "--ascii", "--type", "F")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.isascii() and "Tru{\\`o}ng Together" in result.stdout
+    warnings = [line for line in result.stderr.splitlines() if "--ascii" in line]
+    assert [w.split(" (")[0] for w in warnings] == ["prune2bib: --ascii: 'ư'", "prune2bib: --ascii: 'ờ'"]

@@ -62,12 +62,21 @@ def test_report_has_one_json_line_per_row(server, tmp_path):
 
 def test_second_export_asks_nothing(server, tmp_path):
     path = readme(tmp_path)
-    invoke("export", "--readme", str(path))
+    invoke("export", "--readme", str(path), "--no-lock")
     sent = len(server.log)
     assert sent >= 1
-    second = invoke("export", "--readme", str(path))
+    second = invoke("export", "--readme", str(path), "--no-lock")
     assert "2 cached" in second.stderr
     # Found records, not-found answers and title mismatches are all cached: nothing is asked again.
+    assert len(server.log) == sent
+
+
+def test_second_export_takes_every_row_from_the_lock(server, tmp_path):
+    path = readme(tmp_path)
+    invoke("export", "--readme", str(path))
+    sent = len(server.log)
+    second = invoke("export", "--readme", str(path))
+    assert second.stderr.strip().splitlines()[-1].startswith("prune2bib: 4 rows, 2 locked, 2 unresolved (")
     assert len(server.log) == sent
 
 
@@ -78,13 +87,13 @@ def test_check_resolve_lists_the_mislinked_row(server, tmp_path):
 
 
 def test_cache_info_and_clear(server, tmp_path):
-    invoke("export", "--readme", str(readme(tmp_path)))
+    invoke("export", "--readme", str(readme(tmp_path)), "--no-lock")
     info = invoke("cache", "info")
     assert info.exit_code == 0 and "records.sqlite3" in info.stdout and "arxiv" in info.stdout
     cleared = invoke("cache", "clear", "--yes")
     assert cleared.exit_code == 0 and "removed" in cleared.stdout
     assert " 0 removed" not in cleared.stdout
-    again = invoke("export", "--readme", str(readme(tmp_path)))
+    again = invoke("export", "--readme", str(readme(tmp_path)), "--no-lock")
     assert "2 resolved" in again.stderr  # asked again after the clear
 
 

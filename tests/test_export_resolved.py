@@ -42,16 +42,19 @@ ARXIV_ROWS_VENUE_YEAR = {  # the venue year of each arXiv row in the list (its s
 def exported(tmp_path_factory):
     cache_dir = tmp_path_factory.mktemp("cache")
     assert replay_into_cache.fill_cache(cache_dir) == len(FACTS)
-    out = {}
+    out, summaries = {}, []
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("PRUNE2BIB_CACHE_DIR", str(cache_dir))
         mp.setenv("PRUNE2BIB_DATA_DIR", str(tmp_path_factory.mktemp("data")))
+        mp.chdir(tmp_path_factory.mktemp("work"))  # the lock of a stdout export lands here
         for fmt in ("bibtex", "csljson", "ris"):
             result = CliRunner().invoke(main, ["export", "--offline", "--readme", str(UPSTREAM), "--format", fmt])
             assert result.exit_code == 0, result.output
             out[fmt] = result.stdout
-            summary = result.stderr.strip().splitlines()[-1]
-    assert f"{len(FACTS)} cached" in summary and "278 rows" in summary
+            summaries.append(result.stderr.strip().splitlines()[-1])
+    # The first export takes the covered rows from the cache, the next ones from its lock.
+    assert f"{len(FACTS)} cached" in summaries[0] and "278 rows" in summaries[0]
+    assert all(f"{len(FACTS)} locked" in s and "278 rows" in s for s in summaries[1:])
     return out
 
 

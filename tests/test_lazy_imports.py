@@ -107,7 +107,7 @@ def test_a_warm_export_imports_no_http_client(warm_workdir, tmp_path, mode):
     outcome = json.loads(result.read_text())
     assert outcome["code"] == 0, done.stderr
     rows = len(WARM_ROWS)
-    assert f"{rows} rows, {rows} cached\n" in done.stderr  # the warm path: every row from the cache
+    assert f"{rows} rows, {rows} cached;" in done.stderr  # the warm path: every row from the cache
     entries = bibtexparser.parse_string(out.read_text(encoding="utf-8")).entries
     assert len(entries) == rows and all("author" in e.fields_dict for e in entries)  # README rows name no authors
     assert set(CACHED_DOIS) <= {e.fields_dict["doi"].value for e in entries if "doi" in e.fields_dict}

@@ -33,7 +33,7 @@ def entry(venue: str, *, year: int | None = 2021, url: str = ARXIV_LINK, line: i
 
 
 def export(entries: list[Entry], fmt: str) -> str:
-    outcomes = assign_keys(resolve_rows(select_rows(entries, RowFilter()), None), None)
+    outcomes = assign_keys(resolve_rows(select_rows(entries, RowFilter()), None))
     return render([o.record for o in outcomes], fmt)
 
 
@@ -174,7 +174,7 @@ def test_a_journal_row_is_an_article_in_every_format():
 def test_a_journal_row_in_short_style_names_the_journal_by_its_acronym():
     from prune2bib.writers import WriteOptions
 
-    outcomes = assign_keys(resolve_rows(select_rows([entry("IEEE TNNLS")], RowFilter()), None), None)
+    outcomes = assign_keys(resolve_rows(select_rows([entry("IEEE TNNLS")], RowFilter()), None))
     text = render([o.record for o in outcomes], "bibtex", WriteOptions(venue_style="short"))
     (bib,) = bibtexparser.parse_string(text).entries
     assert (bib.entry_type, bib.fields_dict["journal"].value) == ("article", "TNNLS")
@@ -275,3 +275,32 @@ def test_year_filters_read_the_cells_year_when_the_row_has_none():
     row = entry("CVPR 2023", year=None)
     assert RowFilter(since=2022).accepts(row) and not RowFilter(until=2022).accepts(row)
     assert not RowFilter(since=2022).accepts(entry("TPAMI", year=None))
+
+
+# ---------------------------------------------------------------------- series (LNCS)
+
+
+def test_a_series_alone_is_never_the_booktitle():
+    # The sourced body of the ECCV 2022 chapter FedLTN names only its series (cassettes/sources/SOURCES.md).
+    from conftest import CASSETTES
+    from prune2bib.resolvers.crossref import to_record
+
+    found = to_record(json.loads((CASSETTES / "sources" / "crossref" / "10.1007_978-3-031-19775-8_5.json").read_text()))
+    assert (found.container_title, found.collection_title, found.volume) == ("", "Lecture Notes in Computer Science", "13672")
+    row = entry("ECCV", year=2022, url="https://doi.org/10.1007/978-3-031-19775-8_5")
+    record, _ = merge(record_from_entry(row, identify(row.url)), found, "crossref")
+    assert (record.container_title, record.collection_title, record.volume) == (
+        "Proceedings of the European Conference on Computer Vision (ECCV)", "Lecture Notes in Computer Science", "13672")
+    (bib,) = bibtexparser.parse_string(render([record.with_(id="k")], "bibtex")).entries
+    assert (bib.fields_dict["booktitle"].value, bib.fields_dict["series"].value) == (
+        "Proceedings of the European Conference on Computer Vision (ECCV)", "Lecture Notes in Computer Science")
+
+
+@pytest.mark.parametrize("series", ["Lecture Notes in Computer Science", "Communications in Computer and Information Science"])
+def test_series_are_told_from_books(series):
+    from prune2bib.resolvers.crossref import to_record
+
+    message = {"DOI": "10.5555/x", "type": "book-chapter", "title": ["T"], "container-title": [series, "Computer Vision – ACCV 2020"]}
+    record = to_record(message)
+    assert (record.container_title, record.collection_title) == ("Computer Vision – ACCV 2020", series)
+    assert venues.is_series(series) and not venues.is_series("Computer Vision – ACCV 2020")

@@ -9,7 +9,7 @@ import bibtexparser
 import pybtex.database
 import pytest
 from latex_decode import decode
-from writer_records import ALL, FPGM, GUO, HRANK, LOTTERY, README_ONLY_PREPRINT, README_ONLY_WF, WITH_AUTHORS
+from writer_records import ALL, FPGM, GUO, HRANK, LOTTERY, README_ONLY_PREPRINT, README_ONLY_S, README_ONLY_WF, WITH_AUTHORS
 
 from prune2bib import citekeys, writers
 from prune2bib.record import Person
@@ -78,15 +78,36 @@ def test_fields_of_a_full_record(bib):
     assert _field(fpgm, "doi") == "10.1109/CVPR.2019.00447"
     assert _field(fpgm, "url") == FPGM.url  # underscores stay: no LaTeX encoding of URLs
     assert _field(fpgm, "keywords") == "filter pruning"
-    assert _field(fpgm, "note") == r"Code: \url{https://github.com/he-y/filter-pruning-geometric-median} (PyTorch(Author))"
+    # Code links: not in `note`, which every style prints and Zotero turns into a child note.
+    assert _field(fpgm, "code") == r"\url{https://github.com/he-y/filter-pruning-geometric-median} (PyTorch(Author))"
+    assert _field(fpgm, "note") is None
+    assert _field(fpgm, "shorttitle") is None  # an author labels it
 
 
-def test_readme_only_records_have_no_author_but_a_sort_key(records, bib):
+def test_arxiv_id_is_written_for_biblatex_zotero_and_natbib(bib):
+    fpgm = _entries(bib)["he2019filter"]
+    assert _field(fpgm, "eprint") == "1811.00250"
+    assert _field(fpgm, "eprinttype") == "arxiv"  # biblatex, and Zotero's BibTeX.js (Extra 'arXiv: …')
+    assert _field(fpgm, "archivePrefix") == "arXiv"  # arXiv's own export
+
+
+def test_readme_only_records_print_their_title_once(records, bib):
+    # natbib's styles print `key` in the author's place when there is no author: no `key`, and
+    # no other field natbib prints holds the title (tests/test_natbib_title_once.py compiles it).
     entries = _entries(bib)
     for record in records:
         if not record.authors:
-            assert "author" not in entries[record.id].fields_dict
-            assert decode(_field(entries[record.id], "key")) == record.title
+            fields = entries[record.id].fields_dict
+            assert "author" not in fields and "key" not in fields
+            printed = [f for name, f in fields.items() if name not in ("title", "shorttitle", "url", "keywords", "code")]
+            assert all(decode(f.value) != record.title for f in printed)
+
+
+def test_authorless_entry_is_labelled_by_its_method_name():
+    depthfl = README_ONLY_S.with_(title="DepthFL: Depthwise Federated Learning for Heterogeneous Clients", id="depthfl2023")
+    entry = _entries(writers.render([depthfl, README_ONLY_WF.with_(id="other2023")], "bibtex"))["depthfl2023"]
+    assert _field(entry, "shorttitle") == "{DepthFL}"  # biblatex cites it so; BibTeX styles ignore it
+    assert _field(_entries(writers.render([README_ONLY_WF.with_(id="x")], "bibtex"))["x"], "shorttitle") is None
 
 
 def test_month_is_a_macro():

@@ -10,9 +10,17 @@ Published records never expire; preprint-only and not-found results are re-check
 `PRUNE2BIB_PREPRINT_MAX_AGE_DAYS` (default 30) days, since a preprint may since have been
 published and a missing record may since exist. `--offline` reads stale entries too.
 
-A second table holds *listings*: lists of records under one key — a DBLP venue-year's whole
-proceedings (kept for good, so a venue-year is listed once, ever) or the hits of a DBLP title
-search (these expire like not-found results).
+*Listings* are lists of records under one key — a DBLP venue-year's whole proceedings (kept
+for good, so a venue-year is listed once, ever) or the hits of a DBLP title search (these expire
+like not-found results). They are stored already indexed (`listings.py`): one row per record
+with its normalised title, and its index keys (title blocks, link identifier) in a table of
+their own, so matching a row reads the few records that share a key, never the whole listing
+(`Cache.listing` → `StoredListing`).
+
+Schema versions: the `meta` table holds the version. A cache written by an older prune2bib is
+migrated in place when it is opened (one transaction; version 1 kept each listing as one JSON
+array: its records are copied and indexed, so nothing is asked of DBLP again); a cache written
+by a newer one is refused with a one-line message (`prune2bib cache clear` starts afresh).
 """
 
 from __future__ import annotations
@@ -27,11 +35,12 @@ from typing import Callable
 
 import platformdirs
 
+from prune2bib import listings
 from prune2bib.errors import CacheError
 from prune2bib.record import PREPRINT, CodeLink, Person, Record
 
 FILE_NAME = "records.sqlite3"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 MAX_AGE_ENV = "PRUNE2BIB_PREPRINT_MAX_AGE_DAYS"
 DEFAULT_PREPRINT_MAX_AGE_DAYS = 30.0
 FOUND, NOT_FOUND = "found", "not-found"
@@ -44,17 +53,31 @@ CREATE TABLE IF NOT EXISTS results (
     status   TEXT NOT NULL,        -- 'found' | 'not-found'
     record   TEXT,                 -- Record as JSON when found
     reason   TEXT NOT NULL DEFAULT '',
-    expires  INTEGER NOT NULL,     -- 1: re-check after the preprint max age; 0: never
+    expires  INTEGER NOT NULL,     -- 1: re-check after the preprint max age, 0: never
     fetched  TEXT NOT NULL         -- ISO 8601 UTC
 );
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS listings (
-    key      TEXT PRIMARY KEY,     -- 'dblp:toc:db/conf/cvpr/cvpr2019.bht' or a title-search key
+    id       INTEGER PRIMARY KEY,
+    key      TEXT NOT NULL UNIQUE, -- 'dblp:toc:db/conf/cvpr/cvpr2019.bht' or a title-search key
     source   TEXT NOT NULL,
-    records  TEXT NOT NULL,        -- JSON list of Records
+    size     INTEGER NOT NULL,     -- how many records
     expires  INTEGER NOT NULL,     -- 0: kept for good (a non-empty proceedings listing)
     fetched  TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS listing_records (
+    listing  INTEGER NOT NULL,     -- listings.id
+    n        INTEGER NOT NULL,     -- position in the listing, from 0
+    title    TEXT NOT NULL,        -- normalised title (listings.normalized)
+    record   TEXT NOT NULL,        -- Record as JSON
+    PRIMARY KEY (listing, n)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS listing_keys (
+    listing  INTEGER NOT NULL,
+    key      TEXT NOT NULL,        -- listings.title_keys / listings.link_key
+    n        INTEGER NOT NULL,
+    PRIMARY KEY (listing, key, n)
+) WITHOUT ROWID;
 """
 
 
@@ -143,14 +166,26 @@ class Cache:
         return Cached(key, source, status, record, reason, fetched, stale)
 
     def get_listing(self, key: str, *, max_age_days: float | None = None) -> CachedListing | None:
-        """A stored listing, or None; expiring ones older than the max age come back `stale`."""
-        row = self._run("SELECT source, records, expires, fetched FROM listings WHERE key = ?", (key,)).fetchone()
+        """A stored listing with all its records decoded, or None; expiring ones older than the max
+        age come back `stale`. For small listings (title-search hits); match rows in a venue-year's
+        proceedings through `listing`, which decodes only what a row needs."""
+        stored = self.listing(key, max_age_days=max_age_days)
+        if stored is None:
+            return None
+        rows = self._run("SELECT record FROM listing_records WHERE listing = ? ORDER BY n", (stored.id,)).fetchall()
+        records = tuple(record_from_json(text) for (text,) in rows)
+        return CachedListing(key, stored.source, records, stored.fetched, stored.stale)
+
+    def listing(self, key: str, *, max_age_days: float | None = None) -> "StoredListing | None":
+        """A stored listing as an index (`listings.Indexed`): rows are matched by title or link
+        without reading its records; None if there is none under `key`."""
+        row = self._run("SELECT id, source, size, expires, fetched FROM listings WHERE key = ?", (key,)).fetchone()
         if row is None:
             return None
-        source, records_json, expires, fetched = row
+        listing_id, source, size, expires, fetched = row
         age_limit = preprint_max_age_days() if max_age_days is None else max_age_days
-        records = tuple(record_from_json(json.dumps(r)) for r in json.loads(records_json))
-        return CachedListing(key, source, records, fetched, bool(expires) and self._age_days(fetched) > age_limit)
+        stale = bool(expires) and self._age_days(fetched) > age_limit
+        return StoredListing(self, listing_id, key, source, size, fetched, stale)
 
     def info(self) -> CacheInfo:
         if not self.path.exists():
@@ -190,18 +225,16 @@ class Cache:
         return Cached(key, source, status, record, reason, fetched)
 
     def put_listing(self, key: str, source: str, records, *, expires: bool) -> CachedListing:
-        """Store a listing. A venue-year's proceedings are kept for good (`expires=False`); an empty
-        listing or a title search's hits expire like preprints (DBLP may add the paper later)."""
+        """Store a listing, indexed (see the module docstring). A venue-year's proceedings are kept
+        for good (`expires=False`); an empty listing or a title search's hits expire like preprints
+        (DBLP may add the paper later)."""
         fetched = self._now().astimezone(timezone.utc).isoformat(timespec="seconds")
         records = tuple(records)
-        body = "[" + ",".join(record_to_json(r) for r in records) + "]"
+        rows = [(n, listings.normalized(r.title), r, record_to_json(r)) for n, r in enumerate(records)]
         conn = self._connection()
         try:
             with conn:
-                conn.execute(
-                    "INSERT OR REPLACE INTO listings (key, source, records, expires, fetched) VALUES (?, ?, ?, ?, ?)",
-                    (key, source, body, int(expires), fetched),
-                )
+                _store_listing(conn, key, source, rows, expires, fetched)
         except sqlite3.Error as err:
             raise self._error(err) from err
         return CachedListing(key, source, records, fetched)
@@ -224,6 +257,8 @@ class Cache:
             with conn:
                 removed = conn.execute("DELETE FROM results").rowcount
                 removed += conn.execute("DELETE FROM listings").rowcount
+                conn.execute("DELETE FROM listing_records")
+                conn.execute("DELETE FROM listing_keys")
             conn.execute("VACUUM")
         except sqlite3.Error as err:
             raise self._error(err) from err
@@ -252,21 +287,43 @@ class Cache:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as err:
             raise CacheError(f"cannot create the cache directory {self.path.parent}: {err.strerror}") from err
+        conn = None
         try:
             conn = sqlite3.connect(self.path, timeout=self._busy_timeout, isolation_level="DEFERRED")
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")  # durable against a killed process in WAL mode
-            with conn:
-                conn.executescript(_SCHEMA)
-                conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
-            version = conn.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone()[0]
-        except sqlite3.Error as err:
-            raise self._error(err) from err
-        if version != str(SCHEMA_VERSION):
+            if _schema_version(conn) != SCHEMA_VERSION:
+                self._upgrade(conn)
+        except CacheError:
             conn.close()
-            raise CacheError(f"cache {self.path} has schema version {version}, expected {SCHEMA_VERSION}; run `prune2bib cache clear`")
+            raise
+        except sqlite3.Error as err:
+            if conn is not None:
+                conn.close()
+            raise self._error(err) from err
         self._conn = conn
         return conn
+
+    def _upgrade(self, conn: sqlite3.Connection) -> None:
+        """Create the schema in a new file, migrate an older one; refuse a newer one (one line)."""
+        conn.isolation_level = None  # explicit transaction: a migration is all or nothing
+        conn.execute("BEGIN IMMEDIATE")  # one process migrates; the others wait, then find it done
+        try:
+            version = _schema_version(conn)
+            if version is not None and version > SCHEMA_VERSION:
+                raise CacheError(
+                    f"cache {self.path} was written by a newer prune2bib (schema {version}; this one reads "
+                    f"{SCHEMA_VERSION}): run `prune2bib cache clear` to start afresh, or use that version"
+                )
+            if version is not None and version < SCHEMA_VERSION:
+                _MIGRATIONS.get(version, _start_afresh)(conn)
+            _create_schema(conn)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        finally:
+            conn.isolation_level = "DEFERRED"
 
     def _run(self, sql: str, params: tuple = ()) -> sqlite3.Cursor:
         conn = self._connection()
@@ -296,6 +353,118 @@ def open_cache(directory: Path | str | None = None, **kwargs) -> Cache:
     return Cache(directory if directory is not None else default_cache_dir(), **kwargs)
 
 
+# ---------------------------------------------------------------------- stored listings
+
+
+class StoredListing(listings.Indexed):
+    """A listing in the cache, asked by title or link through its index keys (`listings.py`):
+    a lookup reads the records that share one of the row's keys, and decodes only the one taken."""
+
+    def __init__(self, cache: Cache, listing_id: int, key: str, source: str, size: int, fetched: str, stale: bool):
+        self.cache, self.id, self.key, self.source = cache, listing_id, key, source
+        self.size, self.fetched, self.stale = size, fetched, stale
+
+    def candidates(self, query: listings.TitleQuery) -> list[tuple[int, str]]:
+        if not query.keys:
+            return []
+        # Numbered parameters: ?1 the listing, ?2 how many blocks, then the keys.
+        first_block = 3 + len(query.any_of)
+        any_of = ",".join(f"?{i}" for i in range(3, first_block))
+        blocks = ",".join(f"?{i}" for i in range(first_block, first_block + len(query.blocks)))
+        rows = self.cache._run(
+            "SELECT n, title FROM listing_records WHERE listing = ?1 AND n IN ("
+            f" SELECT n FROM listing_keys WHERE listing = ?1 AND key IN ({any_of}) UNION"
+            f" SELECT n FROM listing_keys WHERE listing = ?1 AND key IN ({blocks}) GROUP BY n HAVING COUNT(*) >= ?2"
+            ") ORDER BY n",
+            (self.id, query.need, *query.any_of, *query.blocks),
+        )
+        return rows.fetchall()
+
+    def record(self, position: int) -> Record:
+        row = self.cache._run("SELECT record FROM listing_records WHERE listing = ? AND n = ?", (self.id, position)).fetchone()
+        if row is None:
+            raise CacheError(f"cache {self.cache.path}: listing {self.key} has no record {position}; run `prune2bib cache clear`")
+        return record_from_json(row[0])
+
+    def first_with(self, key: str) -> Record | None:
+        row = self.cache._run(
+            "SELECT r.record FROM listing_keys k JOIN listing_records r ON r.listing = k.listing AND r.n = k.n"
+            " WHERE k.listing = ? AND k.key = ? ORDER BY r.n LIMIT 1",
+            (self.id, key),
+        ).fetchone()
+        return record_from_json(row[0]) if row else None
+
+
+def _store_listing(conn: sqlite3.Connection, key: str, source: str, rows, expires: bool, fetched: str) -> None:
+    """Replace the listing under `key`; `rows` are (position, normalised title, Record, JSON)."""
+    old = conn.execute("SELECT id FROM listings WHERE key = ?", (key,)).fetchone()
+    if old is not None:
+        for table in ("listing_records", "listing_keys"):
+            conn.execute(f"DELETE FROM {table} WHERE listing = ?", old)
+        conn.execute("DELETE FROM listings WHERE id = ?", old)
+    listing_id = conn.execute(
+        "INSERT INTO listings (key, source, size, expires, fetched) VALUES (?, ?, ?, ?, ?)",
+        (key, source, len(rows), int(expires), fetched),
+    ).lastrowid
+    conn.executemany(
+        "INSERT INTO listing_records (listing, n, title, record) VALUES (?, ?, ?, ?)",
+        [(listing_id, n, norm, text) for n, norm, _, text in rows],
+    )
+    conn.executemany(
+        "INSERT OR IGNORE INTO listing_keys (listing, key, n) VALUES (?, ?, ?)",
+        [(listing_id, k, n) for n, norm, record, _ in rows for k in listings.record_keys(record, norm)],
+    )
+
+
+# ---------------------------------------------------------------------- schema versions
+
+
+def _schema_version(conn: sqlite3.Connection) -> int | None:
+    """The file's schema version; None for a new (empty) file."""
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone() is None:
+        return None
+    row = conn.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone()
+    if row is None:
+        return None
+    if not str(row[0]).isdigit():
+        raise sqlite3.DatabaseError(f"malformed schema version {row[0]!r}")
+    return int(row[0])
+
+
+def _create_schema(conn: sqlite3.Connection) -> None:
+    # Statement by statement: executescript() would COMMIT the migration's open transaction.
+    for statement in _SCHEMA.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+    conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+
+
+def _from_v1(conn: sqlite3.Connection) -> None:
+    """Version 1 kept a listing as one JSON array of records: copy and index each listing. One
+    that does not decode is dropped (a cache is disposable: it is listed again when needed)."""
+    conn.execute("ALTER TABLE listings RENAME TO listings_v1")
+    _create_schema(conn)
+    old = conn.execute("SELECT key, source, records, expires, fetched FROM listings_v1").fetchall()
+    for key, source, body, expires, fetched in old:
+        try:
+            records = [record_from_data(item) for item in json.loads(body)]
+        except (ValueError, TypeError, AttributeError):
+            continue
+        rows = [(n, listings.normalized(r.title), r, record_to_json(r)) for n, r in enumerate(records)]
+        _store_listing(conn, key, source, rows, bool(expires), fetched)
+    conn.execute("DROP TABLE listings_v1")
+
+
+def _start_afresh(conn: sqlite3.Connection) -> None:
+    """A version no migration is written for: the cache is disposable, so its tables go."""
+    names = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").fetchall()
+    for (name,) in names:
+        conn.execute(f'DROP TABLE "{name}"')
+
+
+_MIGRATIONS = {1: _from_v1}  # schema version -> its migration to the next one (here: the current)
+
+
 # ---------------------------------------------------------------------- Record <-> JSON
 
 
@@ -314,7 +483,10 @@ def record_to_json(record: Record) -> str:
 
 
 def record_from_json(text: str) -> Record:
-    data = json.loads(text)
+    return record_from_data(json.loads(text))
+
+
+def record_from_data(data: dict) -> Record:
     known = {f.name for f in fields(Record)}
     values = {}
     for name, value in data.items():

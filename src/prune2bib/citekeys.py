@@ -1,4 +1,4 @@
-"""Citation keys: readable, ASCII-only, collision-free and stable.
+"""Citation keys: readable, ASCII-only, collision-free — the scheme and the identities of a paper.
 
 Stage: between merge and the writers; the key goes into `Record.id` and so into the BibTeX
 key, the CSL `id` and the RIS `ID` alike.
@@ -11,19 +11,18 @@ Scheme (lower case, ASCII letters and digits only):
 - a key already taken gets a suffix `a`, `b`, ... `z`, `aa`, ... (`he2019filtera`). New keys
   with the same base are handed out in the order of (title, identity), not of README rows.
 
-Stability: with a key file, a key once given stays with its paper. The file maps each key to
-the paper's identities (`doi:`, `arxiv:` without version, `openreview:`, `title:` normalised
-title + year). A paper keeps its key when any identity matches -- so a row inserted earlier in
-the README, or a paper that later gains authors (and so would get another base), changes
-nothing. Keys in the file are never handed to another paper, even after their row is gone.
+Stability is the lock's job (`project/keys.py`): keys live in the bibliography project's lock, a
+README-only key is provisional until the paper has authors, an author key never changes. This
+module gives the pieces: `base_key`, `identities` (how a paper is recognised: DOI, arXiv ID,
+OpenReview forum, or normalised title *and year* — never the title alone, since the list holds
+one title in two years), `match_known` and `next_free`. `load_keyfile` reads the per-machine key
+file of earlier versions (`citekeys.json`), which the lock takes over once.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 import unicodedata
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -96,53 +95,53 @@ def identities(record: Record) -> list[str]:
     return found
 
 
-def assign_keys(records: Sequence[Record], keyfile: Path | None = None) -> list[Record]:
-    """Records -> the same records (same order) with distinct keys in `id`.
-
-    With `keyfile`, keys recorded there are reused and the file is updated (written atomically)
-    with every key handed out now. Without it, keys depend only on the records' content.
-    """
+def assign_keys(records: Sequence[Record], taken: Iterable[str] | None = None) -> list[Record]:
+    """Records -> the same records (same order) with distinct keys in `id`, chosen from their
+    content alone; keys in `taken` are not handed out."""
     records = list(records)
-    known = load_keyfile(keyfile) if keyfile else {}
-    keys = _reuse_known_keys(records, known)
-    taken = {k.casefold() for k in known} | {k.casefold() for k in keys if k}
-    fresh = sorted((i for i, k in enumerate(keys) if k is None), key=lambda i: _fresh_order(records[i]))
-    for i in fresh:
-        keys[i] = _next_free(base_key(records[i]), taken)
-        taken.add(keys[i].casefold())
-    if keyfile:
-        for record, key in zip(records, keys):
-            known[key] = sorted(set(known.get(key, [])) | set(identities(record)))
-        save_keyfile(keyfile, known)
+    used = {k.casefold() for k in taken or ()}
+    keys: list[str] = [""] * len(records)
+    for i in sorted(range(len(records)), key=lambda i: fresh_order(records[i])):
+        keys[i] = next_free(base_key(records[i]), used)
+        used.add(keys[i].casefold())
     return [record.with_(id=key) for record, key in zip(records, keys)]
 
 
-def _reuse_known_keys(records: list[Record], known: dict[str, list[str]]) -> list[str | None]:
-    """Keys from the key file, matched strongest identity first (all DOIs, then arXiv IDs, ...),
-    each key given to at most one record."""
+def match_known(records: Sequence[Record], known: dict[str, Sequence[str]], claimed: Iterable[str] = ()) -> list[str | None]:
+    """For each record, a key of `known` ({key: identities}) that names the same paper, or None.
+    Matched strongest identity first (all DOIs, then arXiv IDs, ...); each key goes to at most
+    one record, and never one in `claimed`."""
     owners: dict[str, list[str]] = {}
     for key, idents in sorted(known.items()):
         for ident in idents:
             owners.setdefault(ident, []).append(key)
     keys: list[str | None] = [None] * len(records)
-    claimed: set[str] = set()
+    used = {k.casefold() for k in claimed}
     for kind in IDENTITY_KINDS:
         for i, record in enumerate(records):
             if keys[i] is not None:
                 continue
             candidates = [k for x in identities(record) if x.startswith(kind) for k in owners.get(x, [])]
-            key = next((k for k in candidates if k not in claimed), None)
+            key = next((k for k in candidates if k.casefold() not in used), None)
             if key:
                 keys[i] = key
-                claimed.add(key)
+                used.add(key.casefold())
     return keys
 
 
-def _fresh_order(record: Record) -> tuple:
+def is_author_key(key: str, record: Record) -> bool:
+    """Whether `key` is the author key the scheme gives `record` (suffix allowed): false for a
+    record without authors, and for a title key given before its authors were known."""
+    return bool(record.authors) and re.fullmatch(re.escape(base_key(record)) + "[a-z]*", key) is not None
+
+
+def fresh_order(record: Record) -> tuple:
+    """The order new keys with one base are handed out in: content, not README position."""
     return (base_key(record), record.title.casefold(), identities(record))
 
 
-def _next_free(base: str, taken: set[str]) -> str:
+def next_free(base: str, taken: set[str]) -> str:
+    """`base`, or `base` with the first free suffix; `taken` holds case-folded keys."""
     key, n = base, 0
     while key.casefold() in taken:
         n += 1
@@ -160,7 +159,7 @@ def _suffix(n: int) -> str:
 
 
 def load_keyfile(path: Path) -> dict[str, list[str]]:
-    """{key: [identity, ...]} from a key file; {} when it does not exist yet."""
+    """{key: [identity, ...]} from a key file of earlier versions; {} when it does not exist."""
     path = Path(path)
     if not path.exists():
         return {}
@@ -172,18 +171,3 @@ def load_keyfile(path: Path) -> dict[str, list[str]]:
         return {str(k): [str(i) for i in v] for k, v in keys.items()}
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise UsageError(f"key file {path} is unreadable ({exc}); fix or delete it") from None
-
-
-def save_keyfile(path: Path, keys: dict[str, Iterable[str]]) -> None:
-    """Write the key file atomically (temporary file + rename), sorted for clean diffs."""
-    path = Path(path)
-    data = {"version": KEYFILE_VERSION, "keys": {k: sorted(set(v)) for k, v in sorted(keys.items())}}
-    text = json.dumps(data, indent=2, ensure_ascii=True, sort_keys=True) + "\n"
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise UsageError(f"cannot write key file {path}: {exc}") from None

@@ -1,7 +1,13 @@
-"""The `prune2bib` command line (click). No business logic: it parses options, calls the
-pipeline, prints, and turns domain errors into one-line messages with documented exit codes:
+"""The `prune2bib` command line (click). No business logic: it parses options, checks them and
+every output path before any work, calls the pipeline, prints, and turns errors into one line
+`prune2bib: <message>` with a documented exit code (README "Exit codes"):
 
-    0 ok · 1 `check` found errata · 2 usage · 3 README unreadable · 4 network · 5 cache · 130 interrupted
+    0 ok · 1 `check` found errata · 2 usage (bad or conflicting options, a bad PRUNE2BIB_* value,
+    an output path that cannot be written, filters that select nothing) · 3 README unreadable ·
+    4 network · 5 cache · 6 lock broken · 7 `--frozen` and the lock does not cover the list ·
+    130 interrupted
+
+click's own usage errors get the same one line (`Prune2bibGroup.main`), for every command.
 """
 
 from __future__ import annotations
@@ -13,31 +19,93 @@ from pathlib import Path
 
 import click
 
-from prune2bib import __version__, errata, pipeline, readme_source, settings, writers
-from prune2bib.errors import Prune2bibError, UsageError
+from prune2bib import __version__, citekeys, errata, outputs, pipeline, project, readme_source, settings, writers
+from prune2bib.errors import CacheError, NothingSelected, Prune2bibError, UsageError
 from prune2bib.readme import parse_readme
+from prune2bib.selection import explain_empty
 from prune2bib.taxonomy import TYPE_NAMES, TYPE_ORDER
 
 EXIT_INTERRUPTED = 130
+EXIT_USAGE = 2
+
+
+def _fail(message: str, code: int):
+    click.echo(f"prune2bib: {' '.join(message.split())}", err=True)
+    sys.exit(code)
 
 
 def domain_errors(func):
-    """Turn every domain error into 'prune2bib: <message>' and its exit code; keep tracebacks for bugs."""
+    """The frame of every command: the environment is checked first (a bad PRUNE2BIB_* value is a
+    usage error before any work), and every domain error becomes 'prune2bib: <message>' and its
+    exit code; bugs keep their traceback."""
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         try:
+            settings.check_environment()
             return func(*args, **kwargs)
         except Prune2bibError as err:
-            click.echo(f"prune2bib: {err}", err=True)
-            sys.exit(err.exit_code)
+            _fail(str(err), err.exit_code)
         except KeyboardInterrupt:
-            click.echo("prune2bib: interrupted; records fetched so far are kept in the cache", err=True)
-            sys.exit(EXIT_INTERRUPTED)
+            _fail("interrupted; records fetched so far are kept in the cache", EXIT_INTERRUPTED)
         except BrokenPipeError:
             sys.exit(0)
 
     return wrapper
+
+
+class Prune2bibGroup(click.Group):
+    """A click group whose usage errors (unknown option, bad value, missing argument) are one line
+    `prune2bib: …` with exit 2, like every other error, in every subcommand."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.UsageError as err:
+            where = err.ctx.command_path if err.ctx is not None else "prune2bib"
+            _fail(f"{err.format_message().rstrip('.')} (see '{where} --help')", err.exit_code)
+        except click.ClickException as err:
+            _fail(err.format_message(), err.exit_code)
+        except click.Abort as err:
+            interrupted = isinstance(err.__cause__, KeyboardInterrupt)
+            _fail("interrupted" if interrupted else "aborted", EXIT_INTERRUPTED if interrupted else 1)
+        sys.exit(code if isinstance(code, int) else 0)
+
+    def format_epilog(self, ctx, formatter):
+        with formatter.section("Files prune2bib writes (nothing else; each path is checked before any work)"):
+            formatter.write_dl(file_locations())
+        with formatter.section("Exit codes"):
+            formatter.write_dl(EXIT_CODES)
+
+
+EXIT_CODES = [
+    ("0", "done"),
+    ("1", "`check` found problems in the list"),
+    ("2", "usage: a bad or conflicting option, a bad PRUNE2BIB_* value, an output path that cannot be "
+          "written, or filters that select no row (nothing is written)"),
+    ("3", "the README could not be read or holds no paper table"),
+    ("4", "a service could not be reached"),
+    ("5", "the cache is unreadable or locked"),
+    ("6", "the lock is broken (left as it is): one line names the file and the problem"),
+    ("7", "--frozen: the lock does not cover the list's rows, or there is no lock (nothing is written)"),
+    ("130", "interrupted; what was fetched stays cached"),
+]
+
+
+def file_locations() -> list[tuple[str, str]]:
+    """Every file the tool writes, with this machine's default locations filled in."""
+    return [
+        ("-o FILE", "the bibliography (stdout without -o, or with -o -); written whole or not at all"),
+        ("--split DIR", f"DIR/<group>.bib|json|ris and DIR/{outputs.MANIFEST_NAME} (the files this run wrote: "
+                        "the next run removes those it no longer writes, if unchanged)"),
+        ("--report FILE", "one JSON line per row: status, source, reason"),
+        ("lock", f"--lock FILE, else {project.FILE_NAME} beside -o FILE (beside DIR for --split DIR; in the "
+                 "current directory for stdout): the records and citation keys; commit it. Not with --no-lock"),
+        ("cache", f"{settings.cache_file()} (${settings.CACHE_DIR_ENV}; SQLite's -wal/-shm "
+                  "files beside it): what the services said; `prune2bib cache clear` empties it"),
+    ]
 
 
 def readme_option(func):
@@ -57,7 +125,8 @@ def filter_options(func):
         click.option("--year", "years", multiple=True, type=int, help="Only this year (repeatable)."),
         click.option("--since", type=int, help="Only rows from this year on."),
         click.option("--until", type=int, help="Only rows up to this year."),
-        click.option("--venue", "venues", multiple=True, help="Only this venue, e.g. CVPR (repeatable)."),
+        click.option("--venue", "venues", multiple=True,
+                     help="Only this venue, by any of its names: CVPR, NIPS or NeurIPS (repeatable)."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -75,7 +144,15 @@ def _load_entries(readme_spec: str | None, offline: bool):
     return parse_readme(text)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _selected_rows(entries, row_filter: pipeline.RowFilter):
+    """The rows the filters select; none is an error that names the values that would match."""
+    rows = pipeline.select_rows(entries, row_filter)
+    if not rows:
+        raise NothingSelected(f"{explain_empty(entries, row_filter)}; nothing written")
+    return rows
+
+
+@click.group(name="prune2bib", cls=Prune2bibGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="prune2bib")
 def main():
     """Turn the Awesome-Pruning paper list into BibTeX, CSL-JSON or RIS with real metadata."""
@@ -85,12 +162,15 @@ def main():
 @readme_option
 @filter_options
 @click.option("-f", "--format", "fmt", type=click.Choice(writers.FORMATS), help="Output format (default: from -o's suffix, else bibtex).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout.")
-@click.option("--split", type=click.Path(file_okay=False, path_type=Path), help="Write one file per group into this folder.")
+@click.option("-o", "--output", type=click.Path(allow_dash=True, path_type=Path), metavar="FILE|-",
+              help="Write here (its directory must exist); '-' or none: stdout.")
+@click.option("--split", type=click.Path(path_type=Path), metavar="DIR",
+              help="Write one file per group into DIR (created if missing; its parent must exist). Not with -o.")
 @click.option("--group-by", type=click.Choice(["type", "year", "venue", "none"]), default="type", show_default=True,
               help="Sections of the output (a row with two types appears once, under the first).")
-@click.option("--jabref-groups", is_flag=True, help="Add a JabRef groups block (Zotero turns it into collections).")
-@click.option("--ascii", "ascii_only", is_flag=True, help="BibTeX with LaTeX accents instead of UTF-8.")
+@click.option("--jabref-groups", is_flag=True, help="BibTeX only: add a JabRef groups block (Zotero turns it into collections).")
+@click.option("--ascii", "ascii_only", is_flag=True,
+              help="BibTeX only: pure ASCII, LaTeX accents (pdfLaTeX needs T1 fonts); names any character LaTeX cannot spell.")
 @click.option("--venue-style", type=click.Choice(["long", "short"]), default="long", show_default=True,
               help="Booktitle as the proceedings' full title, or as 'CVPR'.")
 @click.option("--type-name", "type_names", multiple=True, metavar="CODE=NAME",
@@ -102,33 +182,171 @@ def main():
 @click.option("--prefer", type=click.Choice(["published", "preprint"]), default="published", show_default=True,
               help="The venue's published paper, or the arXiv preprint, when both are known.")
 @click.option("--mailto", envvar="PRUNE2BIB_MAILTO", help="Your contact address for the services' polite pools.")
-@click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Write one JSON line per row here.")
-@click.option("--keys", "keyfile", type=click.Path(dir_okay=False, path_type=Path), help="Citation key file (default: in the user data dir).")
+@click.option("--report", type=click.Path(path_type=Path), metavar="FILE", help="Write one JSON line per row here.")
+@click.option("--keys", "keyfile", type=click.Path(path_type=Path), metavar="FILE",
+              help="A key file of earlier versions (citekeys.json) to take keys from, for rows the lock does not hold yet (read only).")
+@click.option("--lock", "lock_file", type=click.Path(path_type=Path), metavar="FILE",
+              help=f"The lockfile (default: {project.FILE_NAME} beside the output; in the current directory for stdout).")
+@click.option("--no-lock", is_flag=True, help="Neither read nor write a lock (keys then come from the records' content).")
+@click.option("--frozen", is_flag=True,
+              help="Use the lock only: no network, no cache, no lock written; exit 7 if the list has rows it does not cover.")
 @domain_errors
-def export(readme_spec, types, years, since, until, venues, fmt, output, split, group_by, jabref_groups,
-           ascii_only, venue_style, type_names, offline, refresh, no_resolve, resolved_only, prefer, mailto, report, keyfile):
-    """Export the list (or the rows you select) as a bibliography."""
+def export(**params):
+    """Export the list (or the rows you select) as a bibliography.
+
+    Records and keys are kept in a lockfile beside the output (see --lock): a row it holds is not
+    resolved again. Commit it with your bibliography. Every output path is checked before the
+    README is read or any service asked.
+    """
+    _export(**params)
+
+
+DRY_RUN = click.Option(["--dry-run"], is_flag=True, help="Print the changes on stdout; write nothing (no lock, no output).")
+
+
+@domain_errors
+def _update(dry_run, **params):
+    """Bring the bibliography up to date with the list and print what changed.
+
+    Resolves new and changed rows, and preprint-only or not-found rows older than the preprint max
+    age (their published version may have appeared); every other row comes from the lock. Rewrites
+    the lock and the output, and prints the changes: rows added, removed, retitled, relinked, moved
+    between types; records upgraded to the published version or changed; keys changed. Takes the
+    options of `export`.
+    """
+    if params.get("frozen") or params.get("no_lock"):
+        raise UsageError("update works on the lock: not with --frozen (use `export --frozen`) or --no-lock")
+    _export(**params, update=True, dry_run=dry_run)
+
+
+main.add_command(click.Command("update", callback=_update, params=[*export.params, DRY_RUN], help=_update.__doc__,
+                               context_settings={"help_option_names": ["-h", "--help"]}))  # fmt: skip
+
+
+def _export(readme_spec, types, years, since, until, venues, fmt, output, split, group_by, jabref_groups, ascii_only,
+            venue_style, type_names, offline, refresh, no_resolve, resolved_only, prefer, mailto, report, keyfile,
+            lock_file, no_lock, frozen, update=False, dry_run=False):  # fmt: skip
+    if split is not None and output is not None:
+        raise UsageError("--split DIR writes one file per group; it cannot be combined with -o FILE")
+    output = None if output == Path("-") else output  # '-' is stdout, never a file named '-'
+    lock_path = None if no_lock else project.lock_path(output, split, lock_file)
+    _refuse_lock_conflicts(no_lock=no_lock, frozen=frozen, keyfile=keyfile, lock_file=lock_file, refresh=refresh)
+    _check_outputs(output, split, report, keyfile, None if (frozen or dry_run) else lock_path)
+    if not (no_resolve or frozen):
+        _check_cache()
     fmt = _choose_format(fmt, output)
+    _refuse_conflicts(fmt, jabref_groups=jabref_groups, ascii_only=ascii_only, offline=offline, refresh=refresh,
+                      no_resolve=no_resolve, resolved_only=resolved_only)  # fmt: skip
+    settings.check_mailto(mailto or "")
+    names = _type_names(type_names)
     row_filter = _row_filter(types, years, since, until, venues)
-    entries = _load_entries(readme_spec, offline or no_resolve)
-    rows = pipeline.select_rows(entries, row_filter)
-    resolve_settings = None if no_resolve else settings.resolve_settings(offline=offline, refresh=refresh, mailto=mailto)
-    with settings.progress_bar(len(rows)) as progress:
-        outcomes = pipeline.resolve_rows(rows, resolve_settings, prefer=prefer, progress=progress)
-    outcomes = pipeline.assign_keys(outcomes, keyfile or settings.default_keyfile())
+    resolve_settings = None if (no_resolve or frozen) else settings.resolve_settings(offline=offline, refresh=refresh, mailto=mailto)
+    if lock_path is None:
+        entries = _load_entries(readme_spec, offline or no_resolve)
+        rows = _selected_rows(entries, row_filter)
+        with settings.progress_bar(len(rows)) as progress:
+            outcomes = pipeline.resolve_rows(rows, resolve_settings, prefer=prefer, progress=progress)
+        outcomes = pipeline.assign_keys(outcomes)
+    else:
+        options = project.Options(lock_path, prefer=prefer, frozen=frozen, update=update, refresh=refresh,
+                                  keyfile=keyfile, legacy_keyfile=settings.default_keyfile())  # fmt: skip
+        old = project.read(lock_path)
+        entries, origin = project.load_list(readme_spec, old, lock_path, offline=offline or no_resolve, frozen=frozen)
+        click.echo(f"prune2bib: reading {origin}", err=True)
+        _selected_rows(entries, row_filter)  # none selected: an error before any work
+        result = project.export(entries, row_filter, options, old, resolve_settings, settings.progress_bar)
+        if not frozen:
+            _tell_changes(result, options, full=update, dry_run=dry_run)
+        if dry_run:
+            return
+        if not frozen:
+            project.write(result, options)
+        outcomes = result.outcomes
     options = writers.WriteOptions(
         group_by=group_by,
         selected_types=row_filter.types or TYPE_ORDER,
         ascii=ascii_only,
         jabref_groups=jabref_groups,
         venue_style=venue_style,
-        type_names=_type_names(type_names),
+        type_names=names,
     )
     exported = [o for o in outcomes if o.status in pipeline.RESOLVED_STATUSES] if resolved_only else outcomes
-    _write_output([o.record for o in exported], fmt, options, output, split)
     if report:
-        _write_atomic(report, "".join(o.report_line() + "\n" for o in outcomes))
-    click.echo(f"prune2bib: {pipeline.summary(outcomes)}", err=True)
+        outputs.write_atomic(report, "".join(o.report_line() + "\n" for o in outcomes), "--report")
+    if not exported:
+        raise NothingSelected(f"{pipeline.summary(outcomes)}; no row was resolved, so --resolved-only leaves nothing: nothing written")
+    written = _write_output([o.record for o in exported], fmt, options, output, split)
+    if ascii_only:
+        for line in writers.ascii_warnings([o.record for o in exported], options):
+            click.echo(f"prune2bib: {line}", err=True)
+    click.echo(f"prune2bib: {pipeline.summary(outcomes)}; {written}", err=True)
+
+
+def _tell_changes(result, options, *, full: bool, dry_run: bool) -> None:
+    """Key changes always (a .tex citing the old key must be told); the other changes as a count,
+    or one line each for `update`. `--dry-run` prints them on stdout: they are its output."""
+    path = options.lock_path
+    if result.migrated_from is not None:
+        renamed = f" (renamed {project.session.migrated_name(result.migrated_from).name})" if result.migrated_from == options.legacy_keyfile and not dry_run else ""
+        click.echo(f"prune2bib: took {result.migrated} citation key(s) from {result.migrated_from}{renamed}; keys now live in {path}", err=True)
+    changes = result.changes
+    verb = "would change" if dry_run else ("is new" if result.old is None else "changed")
+    if result.old is None and not (full or dry_run):
+        click.echo(f"prune2bib: {path} is new: {len(result.lock.papers)} papers", err=True)
+    elif changes or full or dry_run:
+        click.echo(f"prune2bib: {path} {verb}: {project.diff.counts(changes)}", err=not dry_run)
+    for change in changes if (full or dry_run) else result.key_changes:
+        click.echo(change.line(), err=not dry_run)
+
+
+BIBTEX_ONLY = ("--jabref-groups", "--ascii")
+
+
+def _refuse_lock_conflicts(*, no_lock, frozen, keyfile, lock_file, refresh) -> None:
+    if no_lock and (frozen or keyfile or lock_file):
+        flag = "--frozen" if frozen else ("--keys" if keyfile else "--lock")
+        raise UsageError(f"--no-lock reads and writes no lock; it cannot be combined with {flag}")
+    if frozen and refresh:
+        raise UsageError("--frozen asks no service and --refresh asks them all again: choose one")
+
+
+def _refuse_conflicts(fmt: str, *, jabref_groups, ascii_only, offline, refresh, no_resolve, resolved_only) -> None:
+    """Options that cannot all be honoured are a usage error, never silently ignored."""
+    for flag, given in zip(BIBTEX_ONLY, (jabref_groups, ascii_only)):
+        if given and fmt != "bibtex":
+            raise UsageError(f"{flag} is for BibTeX; it cannot be used with --format {fmt}")
+    if offline and refresh:
+        raise UsageError("--offline reads only the cache and --refresh ignores it: choose one")
+    if no_resolve and (refresh or resolved_only):
+        flag = "--refresh" if refresh else "--resolved-only"
+        raise UsageError(f"--no-resolve resolves no row; it cannot be combined with {flag}")
+
+
+def _check_outputs(output: Path | None, split: Path | None, report: Path | None, keyfile: Path | None, lock: Path | None) -> None:
+    """Every path this run will write, checked now, before any work (see outputs.py). `--keys` is
+    only read: an unreadable one is an error now, not after resolving."""
+    outputs.check_distinct({"-o": output, "--report": report, "--keys": keyfile, "the lock": lock})
+    if output is not None:
+        outputs.check_file(output, "-o")
+    if split is not None:
+        outputs.check_directory(split, "--split")
+    if report is not None:
+        outputs.check_file(report, "--report")
+    if lock is not None:
+        outputs.check_file(lock, "the lock, --lock")
+    if keyfile is not None:
+        if not keyfile.is_file():
+            raise UsageError(f"--keys {keyfile}: there is no such key file")
+        citekeys.load_keyfile(keyfile)
+
+
+def _check_cache() -> None:
+    """The cache is written as rows resolve: a location that cannot hold it stops the run now
+    (exit 5, the cache's code), not after the README was fetched."""
+    try:
+        outputs.check_file(settings.cache_file(), f"the cache, ${settings.CACHE_DIR_ENV}", create_parents=True)
+    except UsageError as err:
+        raise CacheError(str(err)) from None
 
 
 def _type_names(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -143,34 +361,35 @@ def _type_names(pairs: tuple[str, ...]) -> dict[str, str]:
 
 
 def _choose_format(fmt: str | None, output: Path | None) -> str:
+    """--format, else -o's suffix, else bibtex; both given must agree."""
+    inferred = writers.format_for_path(output) if output is not None else None
+    if fmt and inferred and fmt != inferred:
+        raise UsageError(f"--format {fmt} does not match the suffix of '{output.name}' ({inferred}): drop one or rename the file")
     if fmt:
         return fmt
     if output is None:
         return "bibtex"
-    inferred = writers.format_for_path(output)
     if inferred is None:
         raise UsageError(f"cannot tell the format from '{output.name}': use --format or a .bib/.json/.ris name")
     return inferred
 
 
-def _write_output(records, fmt, options, output: Path | None, split: Path | None) -> None:
+def _write_output(records, fmt, options, output: Path | None, split: Path | None) -> str:
+    """Write the bibliography; a phrase saying how many entries went where."""
+    entries = f"{len(records)} {'entry' if len(records) == 1 else 'entries'}"
     if split:
-        split.mkdir(parents=True, exist_ok=True)
-        for name, text in writers.render_split(records, fmt, options).items():
-            _write_atomic(split / name, text)
-        return
+        done = outputs.write_split(split, writers.render_split(records, fmt, options))
+        for name in done.kept:
+            click.echo(f"prune2bib: kept {split / name}: an earlier run wrote it, but it was edited since", err=True)
+        removed = f"; removed {len(done.removed)} stale: {', '.join(done.removed)}" if done.removed else ""
+        return f"{entries} written to {len(done.written)} files in {split}{removed}"
     text = writers.render(records, fmt, options)
     if output:
-        _write_atomic(output, text)
-    else:
-        sys.stdout.write(text)
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    """Write to a temporary file beside `path` and rename: a killed run never leaves half a file."""
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8", newline="\n")
-    tmp.replace(path)
+        outputs.write_atomic(output, text, "-o")
+        return f"{entries} written to {output}"
+    sys.stdout.write(text)
+    sys.stdout.flush()
+    return f"{entries} written to stdout"
 
 
 @main.command(name="list")
@@ -181,7 +400,7 @@ def _write_atomic(path: Path, text: str) -> None:
 def list_rows(readme_spec, types, years, since, until, venues, as_json):
     """Print the parsed rows as a table (or JSON lines)."""
     entries = _load_entries(readme_spec, offline=False)
-    rows = pipeline.select_rows(entries, _row_filter(types, years, since, until, venues))
+    rows = _selected_rows(entries, _row_filter(types, years, since, until, venues))
     for entry, ident in rows:
         if as_json:
             click.echo(json.dumps(_entry_json(entry, ident), ensure_ascii=False, sort_keys=True))
@@ -214,6 +433,9 @@ def _entry_json(entry, ident) -> dict:
 @domain_errors
 def check(readme_spec, do_resolve, offline, mailto):
     """Report broken, duplicated or mislinked rows; exit 1 when there are any."""
+    settings.check_mailto(mailto or "")
+    if do_resolve:
+        _check_cache()
     entries = _load_entries(readme_spec, offline=offline)
     found = errata.find_errata(entries)
     if do_resolve:
@@ -225,6 +447,55 @@ def check(readme_spec, do_resolve, offline, mailto):
         click.echo(item.format())
     click.echo(f"prune2bib: {len(entries)} rows, {len(found)} problems", err=True)
     sys.exit(1 if found else 0)
+
+
+@main.group()
+def keys():
+    """List or pin the citation keys kept in a lock."""
+
+
+LOCK_OPTION = click.option("--lock", "lock_file", type=click.Path(dir_okay=False, path_type=Path), default=project.FILE_NAME,
+                           show_default=True, help="The lockfile.")  # fmt: skip
+
+
+@keys.command(name="list")
+@LOCK_OPTION
+@domain_errors
+def keys_list(lock_file):
+    """One line per paper: key, key state, title."""
+    for paper in sorted(_existing_lock(lock_file).papers, key=lambda p: p.key):
+        click.echo(f"{paper.key:<28} {paper.key_state:<11} {paper.row.title}")
+
+
+@keys.command(name="pin")
+@click.argument("names", nargs=-1, required=True, metavar="KEY...")
+@LOCK_OPTION
+@domain_errors
+def keys_pin(names, lock_file):
+    """Keep these keys for good: not even authors arriving will replace them."""
+    _set_pins(lock_file, names, True)
+
+
+@keys.command(name="unpin")
+@click.argument("names", nargs=-1, required=True, metavar="KEY...")
+@LOCK_OPTION
+@domain_errors
+def keys_unpin(names, lock_file):
+    """Let these keys follow the rules again (a provisional key becomes the author key)."""
+    _set_pins(lock_file, names, False)
+
+
+def _existing_lock(path: Path):
+    lock = project.read(path)
+    if lock is None:
+        raise UsageError(f"there is no lock at {path} (give --lock FILE, or run `prune2bib export` first)")
+    return lock
+
+
+def _set_pins(path: Path, names, pinned: bool) -> None:
+    lock = project.keys.pin(_existing_lock(path), names, pinned)
+    project.lockfile.write(path, lock)
+    click.echo(f"prune2bib: {len(names)} key(s) {'pinned' if pinned else 'unpinned'} in {path}", err=True)
 
 
 @main.group()

@@ -27,3 +27,23 @@ class CacheError(Prune2bibError):
     """The record cache is unreadable or locked."""
 
     exit_code = 5
+
+
+class LockError(Prune2bibError):
+    """The lockfile is broken or unreadable (it is left as it is)."""
+
+    exit_code = 6
+
+
+class FrozenError(Prune2bibError):
+    """`--frozen`: the list has rows the lock does not cover (nothing is written)."""
+
+    exit_code = 7
+
+
+class OutputError(UsageError):
+    """An output path cannot be written (checked before any work; see outputs.py)."""
+
+
+class NothingSelected(UsageError):
+    """The filters (or --resolved-only) leave no entry to write; nothing is written."""

@@ -150,6 +150,40 @@ class NotFound(ServiceError):
     """HTTP 404: the service does not know the thing asked for. Resolvers turn it into a result."""
 
 
+@dataclass(frozen=True)
+class HttpEvent:
+    """What the HTTP layer is doing, for observers such as the CLI's progress line (`observe`).
+
+    kind: 'request' (an attempt is sent), 'wait' (pacing: `seconds` until the service's
+    interval allows the next one), 'retry' (waiting `seconds` before another try; `detail` says
+    why: 'HTTP 429', 'timed out'), 'answer' (a response that ends the request; `detail`: status),
+    'failed' (the retry budget is spent; `detail`: the last problem).
+    """
+
+    service: str
+    kind: str
+    seconds: float = 0.0
+    detail: str = ""
+
+
+_observers: list[Callable[[HttpEvent], None]] = []
+
+
+@contextlib.contextmanager
+def observe(observer: Callable[[HttpEvent], None]) -> Iterator[None]:
+    """Call `observer(event)` for every `HttpEvent` of every `Http` during the `with` block."""
+    _observers.append(observer)
+    try:
+        yield
+    finally:
+        _observers.remove(observer)
+
+
+def _notify(service: str, kind: str, seconds: float = 0.0, detail: str = "") -> None:
+    for observer in tuple(_observers):
+        observer(HttpEvent(service, kind, seconds, detail))
+
+
 @dataclass
 class RetryPolicy:
     attempts: int = 4  # tries per request, the first included
@@ -216,18 +250,21 @@ class Http:
             self._warn_without_mailto()
         waited = 0.0
         for attempt in range(1, self.policy.attempts + 1):
-            self._wait_for_slot(state)
+            self._wait_for_slot(state, service)
             response, problem, delay = self._attempt(service, state, send, attempt)
             if response is not None:
+                _notify(service, "answer", detail=str(response.status_code))
                 return response
             if delay is None:  # the host name does not resolve: no network, retrying will not help
                 state.consecutive_failures = self.policy.failures_to_give_up
                 raise NetworkError(f"{service} is unreachable: {problem}; not asked again this run")
             if attempt == self.policy.attempts or waited + delay > self.policy.max_total_wait:
                 break
+            _notify(service, "retry", delay, problem)
             self.sleep(delay)
             waited += delay
         state.consecutive_failures += 1
+        _notify(service, "failed", waited, problem)
         raise NetworkError(f"{service}: {problem} after {attempt} attempt(s) and {waited:g} s of waiting")
 
     def _attempt(self, service: str, state: _ServiceState, send, attempt: int) -> tuple[Any, str, float | None]:
@@ -252,12 +289,14 @@ class Http:
         delay = _retry_after(response.headers)
         return None, f"HTTP {response.status_code}", self._backoff(attempt) if delay is None else delay
 
-    def _wait_for_slot(self, state: _ServiceState) -> None:
+    def _wait_for_slot(self, state: _ServiceState, service: str = "") -> None:
         now = self.clock()
         if state.last_start is not None and now < state.last_start + state.interval:
+            _notify(service, "wait", state.last_start + state.interval - now)
             self.sleep(state.last_start + state.interval - now)
         state.last_start = self.clock()
         state.sent += 1
+        _notify(service, "request")
 
     def _backoff(self, attempt: int) -> float:
         # Exponential, capped, with up to +50 % jitter so that clients do not retry in step.
@@ -391,8 +430,8 @@ def fetch_document(url: str, *, max_bytes: int, http: Http | None = None) -> tup
     """GET a whole document by URL (the README): its bytes and Content-Type.
 
     A short retry budget, since a fallback (the bundled snapshot) is usually at hand. Error
-    statuses raise `ServiceError`/`NotFound`; a body over `max_bytes` raises `TooLarge` without
-    reading the rest.
+    statuses raise `ServiceError`/`NotFound`; a body over `max_bytes` raises `TooLarge` after
+    reading `max_bytes + 1` bytes of it, never more (an endless body costs no more than that).
     """
     http = http or Http(policy=RetryPolicy(attempts=2, backoff_base=0.5, max_total_wait=5.0, timeout=15.0))
     response = http.session("web").get(url, stream=True)
@@ -402,11 +441,12 @@ def fetch_document(url: str, *, max_bytes: int, http: Http | None = None) -> tup
         if response.status_code >= 400:
             raise ServiceError("web", response.status_code, url)
         body = bytearray()
-        for chunk in response.iter_content(64 * 1024):
+        while len(body) <= max_bytes:  # at most max_bytes + 1 bytes are read, however long the body
+            chunk = response.raw.read(min(64 * 1024, max_bytes + 1 - len(body)), decode_content=True)
+            if not chunk:
+                return bytes(body), response.headers.get("content-type", "")
             body += chunk
-            if len(body) > max_bytes:
-                raise TooLarge(f"{url}: the body is larger than {max_bytes} bytes")
-        return bytes(body), response.headers.get("content-type", "")
+        raise TooLarge(f"{url}: the body is larger than {max_bytes} bytes")
 
 
 class _Httpx2ThroughHttp:

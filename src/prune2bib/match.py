@@ -26,7 +26,8 @@ _TAG = re.compile(r"<[^>]+>")  # JATS/MathML markup in Crossref titles
 _LATEX_COMMAND = re.compile(r"\\[A-Za-z]+\*?|\\.")
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 MIN_SLIP_WORD = 4  # shorter words must match exactly: 'CNN' vs 'DNN' is another network
-MAX_SLIPS = 2
+MAX_SLIPS = 2  # one-letter slips allowed in a title of LONG_TITLE_WORDS words or more (else one)
+LONG_TITLE_WORDS = 6
 
 
 def normalize_title(text: str) -> str:
@@ -34,14 +35,19 @@ def normalize_title(text: str) -> str:
     text = _TAG.sub(" ", text)
     text = text.replace("\\&", " and ").replace("&", " and ")
     text = _LATEX_COMMAND.sub(" ", text)
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    if not text.isascii():  # (ASCII has no accents to fold: the common case skips the per-letter pass)
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return _NOT_ALNUM.sub(" ", text.lower()).strip()
 
 
 def same_title(a: str, b: str) -> bool:
     """Near-identical titles (see module docstring)."""
-    na, nb = normalize_title(a), normalize_title(b)
+    return same_normalized_title(normalize_title(a), normalize_title(b))
+
+
+def same_normalized_title(na: str, nb: str) -> bool:
+    """`same_title` of two titles already normalised (`normalize_title`): listings store theirs."""
     if not na or not nb:
         return False
     if na.replace(" ", "") == nb.replace(" ", ""):
@@ -50,7 +56,7 @@ def same_title(a: str, b: str) -> bool:
     if len(wa) != len(wb):
         return False
     slips = [(x, y) for x, y in zip(wa, wb) if x != y]
-    allowed = MAX_SLIPS if len(wa) >= 6 else 1
+    allowed = MAX_SLIPS if len(wa) >= LONG_TITLE_WORDS else 1
     return len(slips) <= allowed and all(_is_slip(x, y) for x, y in slips)
 
 

@@ -3,7 +3,9 @@
     README text ─readme─▶ Entry ─identify─▶ Identifier ─resolve─▶ source Record
         ─merge (with the README's own record)─▶ Record ─citekeys─▶ writers
 
-Filtering happens before resolution so that `--type F` asks no service about W rows.
+Filtering happens before resolution so that `--type F` asks no service about W rows. With a
+lock (`project/`), rows whose lock entry is final never come here: `project.session` takes them
+from the lock and hands only the others to `resolve_rows`.
 """
 
 from __future__ import annotations
@@ -11,8 +13,6 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field, replace
-from pathlib import Path
-
 from prune2bib import citekeys, resolve, venues
 from prune2bib.baseline import record_from_entry
 from prune2bib.identify import Identifier, identify
@@ -21,7 +21,8 @@ from prune2bib.readme import Entry, repaired_title
 from prune2bib.record import WEBPAGE, Provenance, Record
 
 
-RESOLVED_STATUSES = ("resolved", "cached")  # a source's record is in the entry
+LOCKED = "locked"  # taken from the lock (project/), no resolution work
+RESOLVED_STATUSES = ("resolved", "cached", LOCKED)  # a source's record is in the entry
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,8 @@ class RowOutcome:
     reason: str = ""
     provenance: Provenance = field(default_factory=Provenance)
     title_mismatch: bool = False
+    refused: bool = False  # withdrawn or rejected: reported, never exported as accepted
+    fetched: str = ""  # when the link's own source record was fetched (ISO 8601), if it was
 
     def report_line(self) -> str:
         """One JSON line for `--report`."""
@@ -105,8 +108,9 @@ def resolve_rows(
     return [_merged(entry, ident, found, prefer) for (entry, ident), found in zip(rows, outcomes)]
 
 
-def assign_keys(outcomes: list[RowOutcome], keyfile: Path | None) -> list[RowOutcome]:
-    keyed = citekeys.assign_keys([o.record for o in outcomes], keyfile)
+def assign_keys(outcomes: list[RowOutcome]) -> list[RowOutcome]:
+    """Keys from the records' content alone (`--no-lock`); with a lock, `project.keys` keys rows."""
+    keyed = citekeys.assign_keys([o.record for o in outcomes])
     return [_with_record(o, rec) for o, rec in zip(outcomes, keyed)]
 
 
@@ -131,6 +135,8 @@ def _merged(entry: Entry, ident: Identifier, found: resolve.Outcome, prefer: str
         found.reason,
         provenance,
         getattr(found, "title_mismatch", False),
+        found.refused,
+        found.provenance.fetched,
     )
 
 
@@ -150,7 +156,7 @@ def summary(outcomes: list[RowOutcome]) -> str:
     reasons: dict[str, int] = {}
     for o in outcomes:
         counts[o.status] = counts.get(o.status, 0) + 1
-        if o.status not in ("resolved", "cached"):
+        if o.status not in RESOLVED_STATUSES:
             reasons[_reason_kind(o.reason)] = reasons.get(_reason_kind(o.reason), 0) + 1
     parts = [f"{len(outcomes)} rows"] + [f"{n} {s}" for s, n in sorted(counts.items())]
     line = ", ".join(parts)
@@ -179,6 +185,15 @@ _REASON_KINDS = (
     ("no candidate", "not found"),
 )
 _SERVICE_NAME = re.compile(r"\b(arxiv|crossref|openreview2?|dblp)\b", re.IGNORECASE)
+
+
+def retry_kind(reason: str) -> str:
+    """'unreachable' when a part of the reason says a service could not be asked, 'offline' when
+    a record was not in the cache of an offline run, else '': whether asking again may help."""
+    kinds = {_reason_kind(part) for part in reason.split("; ") if part.strip()}
+    if any(k.endswith("unreachable") for k in kinds):
+        return "unreachable"
+    return "offline" if "not cached (offline)" in kinds else ""
 
 
 def _reason_kind(reason: str) -> str:

@@ -41,10 +41,10 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from prune2bib import cache as cache_module
-from prune2bib import venues, venues_dblp
+from prune2bib import listings, venues, venues_dblp
 from prune2bib.errors import NetworkError
 from prune2bib.http import Http, base_url
-from prune2bib.identify import Identifier, identify, implied_venue
+from prune2bib.identify import Identifier, implied_venue
 from prune2bib.match import is_same_paper, normalize_title, same_title
 from prune2bib.readme import Entry
 from prune2bib.record import Record
@@ -91,7 +91,7 @@ class Options:
 
 @dataclass
 class _Listing:
-    records: tuple[Record, ...] | None  # None: not listed (search instead) or not available
+    index: listings.Indexed | None  # the stored, indexed listing; None: not listed (search instead) or not available
     reason: str = ""
     requests: int = 0
     fresh: bool = False
@@ -134,9 +134,9 @@ class Stage:
 
     def _listing(self, venue: str, year: int, rows: int) -> _Listing:
         key = dblp.listing_key(venue, year)
-        hit = None if self.options.refresh else self.cache.get_listing(key, max_age_days=self.options.max_age_days)
+        hit = None if self.options.refresh else self.cache.listing(key, max_age_days=self.options.max_age_days)
         if hit is not None and (not hit.stale or self.options.offline):
-            return _Listing(hit.records)
+            return _Listing(hit)  # indexed: a row is matched without reading the listing
         if self.options.offline:
             return _Listing(None, "not in the cache (offline)", missed=True)
         if venue in NEVER_LISTED or rows < self.options.listing_min_rows or not venues_dblp.toc_keys(venue, year):
@@ -146,8 +146,8 @@ class Stage:
             records = tuple(dblp.list_proceedings(venue, year, dblp_fetch(self.http)))
         except NetworkError as err:
             return _failed_listing(err, self.http.sent("dblp") - before)
-        self.cache.put_listing(key, "dblp", records, expires=not records)
-        return _Listing(records, "", self.http.sent("dblp") - before, True)
+        self.cache.put_listing(key, "dblp", records, expires=not records)  # indexed once, here
+        return _Listing(self.cache.listing(key), "", self.http.sent("dblp") - before, True)
 
     # ---------------------------------------------------------------- one row
 
@@ -158,11 +158,11 @@ class Stage:
         linked = self._linked_record(want, key)
         linked_title = linked.title if linked is not None and not same_title(want.entry.title, linked.title) else ""
         record, reason = (linked, "") if linked is not None and not linked_title else (None, "")
-        if record is None and listing.records:
-            record = _by_title(want.entry.title, listing.records)
-        if record is None and listing.records is None and listing.reason and not listing.missed:
+        if record is None and listing.index is not None and listing.index.size:
+            record = _by_title(want.entry.title, listing.index)
+        if record is None and listing.index is None and listing.reason and not listing.missed:
             return self._rescue(want, key, Found(reason=listing.reason, linked_title=linked_title, requests=spent, fresh=fresh))
-        if record is None and listing.records == ():
+        if record is None and listing.index is not None and not listing.index.size:
             reason = f"DBLP lists no paper of {key[0]} {key[1]} (yet)"
         elif record is None:
             search = self._search(want.entry, key)
@@ -189,10 +189,10 @@ class Stage:
             implied = None
         places = [(implied[0], implied[1])] if implied and implied[1] else []
         for place in places + [key]:
-            records = (self.listings.get(place) or _Listing(None)).records or ()
-            for record in records:
-                if record.url and identify(record.url) == want.ident:
-                    return record
+            index = (self.listings.get(place) or _Listing(None)).index
+            record = index.at_link(want.ident) if index is not None else None  # indexed by link when stored
+            if record is not None:
+                return record
         return None
 
     # ---------------------------------------------------------------- title search
@@ -283,9 +283,9 @@ def _corr_count(source: str) -> int:
     return int(count) if count.isdigit() else 0
 
 
-def _by_title(title: str, listing: tuple[Record, ...]) -> Record | None:
-    candidate = dblp.match_in_listing(title, listing)
-    return candidate if candidate is not None and same_title(title, candidate.title) else None
+def _by_title(title: str, listing: listings.Indexed) -> Record | None:
+    """The listed paper with the row's title (`same_title` is part of the index's rule)."""
+    return dblp.match_in_listing(title, listing)
 
 
 def _judge(entry: Entry, key: tuple[str, int], records: list[Record], corr: int, spent: int, fresh: bool) -> _Search:

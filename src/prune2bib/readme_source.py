@@ -3,14 +3,21 @@
 Default: the upstream README when it can be fetched, else the snapshot bundled with the
 package; the caller prints which one was used. A URL that answers with HTML, an error status
 or an enormous body is refused with a one-line message rather than parsed as a list.
+
+No source is trusted to say how big it is: `stat` says 0 for a device (`/dev/zero`) or a pipe,
+and a server may stream without end. Every source is read through one capped reader that takes
+at most `MAX_README_BYTES + 1` bytes (the extra byte tells "exactly at the limit" from "over
+it") and refuses the rest unread (exit 3, `ReadmeError`).
 """
 
 from __future__ import annotations
 
 import os
+import stat
 import sys
 from importlib import resources
 from pathlib import Path
+from typing import BinaryIO, Callable
 
 from prune2bib import http
 from prune2bib.errors import NetworkError, ReadmeError
@@ -18,9 +25,11 @@ from prune2bib.readme import load_readme_text
 
 UPSTREAM_URL = "https://raw.githubusercontent.com/he-y/Awesome-Pruning/main/README.md"
 UPSTREAM_ENV = "PRUNE2BIB_README_URL"  # a mirror of the upstream README
-# The real list is ~107 kB. The limit also bounds parsing time: markdown-it (pure Python) needs
-# up to ~6 s for a hostile 1 MiB document (benchmarks/RESULTS.md, tests/test_hostile.py).
+# The one limit on a README's size, for every source. The real list is ~107 kB. The limit also
+# bounds parsing time: markdown-it (pure Python) needs up to ~6 s for a hostile 1 MiB document
+# (benchmarks/RESULTS.md, tests/test_hostile.py); it can rise to 10 MiB once parsing is linear.
 MAX_README_BYTES = 1024 * 1024
+CHUNK_BYTES = 64 * 1024  # one read() of the capped reader
 
 
 def load(spec: str | None, *, offline: bool = False) -> tuple[str, str]:
@@ -50,19 +59,43 @@ def _default(offline: bool) -> tuple[str, str]:
         return text, f"{origin} ({upstream} could not be used: {err})"
 
 
+def read_capped(read: Callable[[int], bytes], what: str, limit: int | None = None) -> bytes:
+    """At most `limit + 1` bytes from `read(n)` (which returns at most n bytes, b'' at the end);
+    a source with more than `limit` bytes is refused without reading the rest."""
+    limit = MAX_README_BYTES if limit is None else limit
+    data = bytearray()
+    while len(data) <= limit:
+        chunk = read(min(CHUNK_BYTES, limit + 1 - len(data)))
+        if not chunk:
+            return bytes(data)
+        data += chunk
+    raise ReadmeError(f"{what}: more than {limit} bytes is too large for a README (limit {limit} bytes)")
+
+
+def _unbuffered(stream: BinaryIO) -> BinaryIO:
+    # A buffered reader reads ahead (8 KiB or more) beyond what is asked; its raw stream does not.
+    return getattr(stream, "raw", stream)
+
+
 def _from_stdin() -> str:
-    data = sys.stdin.buffer.read(MAX_README_BYTES + 1)
-    if len(data) > MAX_README_BYTES:
-        raise ReadmeError(f"stdin: more than {MAX_README_BYTES} bytes is too large for a README")
-    return load_readme_text(data)
+    return load_readme_text(read_capped(_unbuffered(sys.stdin.buffer).read, "stdin"))
+
+
+def _open(path: Path) -> BinaryIO:
+    return open(path, "rb", buffering=0)  # noqa: SIM115 (closed by the caller's with)
 
 
 def _from_path(path: Path) -> str:
     try:
-        size = path.stat().st_size
-        if size > MAX_README_BYTES:
-            raise ReadmeError(f"{path}: {size} bytes is too large for a README (limit {MAX_README_BYTES})")
-        return load_readme_text(path.read_bytes())
+        info = path.stat()
+        if stat.S_ISREG(info.st_mode) and info.st_size > MAX_README_BYTES:
+            # A regular file's size is known: refuse it before reading a byte. Devices and pipes
+            # report 0 and are refused by the capped reader instead.
+            raise ReadmeError(f"{path}: {info.st_size} bytes is too large for a README (limit {MAX_README_BYTES} bytes)")
+        if stat.S_ISDIR(info.st_mode):
+            raise ReadmeError(f"{path}: is a directory, not a README file")
+        with _open(path) as stream:
+            return load_readme_text(read_capped(stream.read, str(path)))
     except OSError as err:
         raise ReadmeError(f"{path}: {err.strerror or err}") from None
 

@@ -45,3 +45,10 @@ def venue(name: str) -> venues.Venue | None:
     """The venue table's row for a Venue cell ('CVPR', 'NIPS', "NeurIPS'22", 'TPAMI', '-'), or
     None when the table does not know it (see `venues.lookup`)."""
     return venues.lookup(name)
+
+
+def venue_key(name: str) -> str:
+    """One key for every name of a venue ('NIPS', 'NeurIPS', "neurips'22" -> 'neurips'): what
+    `--venue` compares, so a filter finds a venue by any of its names (`venues.same_venue`)."""
+    known = venue(name)
+    return known.id.lower() if known else venues.key(venues.split_cell(name)[0])

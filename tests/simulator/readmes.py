@@ -39,6 +39,23 @@ def per_kind(text: str, n: int) -> str:
     return subset(text, keep)
 
 
+def with_copy_in_year(text: str, kind: str, year: int) -> str:
+    """The README with a copy of its first `kind` row in a new `### <year>` table before the others.
+
+    The list stops at ICLR 2023 / NeurIPS 2022 (OpenReview API v1); a copy moved to 2024 is a row
+    that lives on API v2, so the simulator's `openreview2` host has something to answer.
+    """
+    from prune2bib.identify import identify
+
+    first = next(e for e in parse_readme(text) if identify(e.url).kind == kind)
+    lines = text.splitlines(keepends=True)
+    end = "\r\n" if lines[first.line - 1].endswith("\r\n") else "\n"
+    heading = next(n for n, line in enumerate(lines) if re.match(r"#+\s*(19|20)\d{2}\b", line))
+    table = [f"### {year}{end}", f"| Title | Venue | Type | Code |{end}", f"|:----- |:-----:|:----:|:----:|{end}",
+             _replica(lines[first.line - 1], first, 2).rstrip("\r\n") + end, end]  # fmt: skip
+    return "".join(lines[:heading] + table + lines[heading:])
+
+
 def repeated(text: str, times: int) -> str:
     """The list with every row `times` times; copies 2.. carry distinct titles and identifiers."""
     rows = {e.line: e for e in parse_readme(text)}

@@ -33,6 +33,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from fakeserver import LoopbackServer
 from simulator import formats
 from simulator.dataset import Dataset, Paper, words
+from simulator.proceedings import RealSizeProceedings
 
 HOSTS = ("arxiv", "crossref", "openreview", "openreview2", "dblp", "web")
 ENV = {"arxiv": "PRUNE2BIB_ARXIV_URL", "crossref": "PRUNE2BIB_CROSSREF_URL", "openreview": "PRUNE2BIB_OPENREVIEW_URL",
@@ -89,8 +90,10 @@ class Simulator(LoopbackServer):
         lifetime: float = 120.0,
         seed: int = 6,
         documents: dict[str, tuple[bytes, str]] | None = None,
+        proceedings: RealSizeProceedings | None = None,
     ):
         self.dataset = dataset
+        self.proceedings = proceedings  # real-size DBLP listings (simulator/proceedings.py), or the data set's papers only
         self.faults = {h: (faults or {}).get(h, Faults()) for h in HOSTS}
         self.clock, self.max_requests, self.lifetime = clock, max_requests, lifetime
         self.documents = documents or {}  # /web/<name> -> (body, content type)
@@ -252,6 +255,10 @@ class Simulator(LoopbackServer):
 
     def _listing(self, key: str, size: int) -> list[dict]:
         papers = self.dataset.by_toc.get(key, [])
+        if self.proceedings is not None and self.proceedings.knows(key):
+            venue, year = self.proceedings.venue_year(key)
+            own = [formats.dblp_info(p) for p in papers]
+            return [formats.dblp_front_matter(key, venue, year), *own, *self.proceedings.others(key, papers)]
         venue, year = (papers[0].venue, papers[0].year) if papers else _toc_venue_year(key)
         if venue is None:
             return []

@@ -47,6 +47,8 @@ def make_examples(out_dir: Path, keyfile: Path) -> None:
             command = [sys.executable, "-m", "prune2bib", "export", "--offline", "--readme", str(UPSTREAM),
                        "--keys", str(keyfile), *args]  # fmt: skip
             subprocess.run(command, cwd=out_dir, env=env, check=True, stderr=subprocess.DEVNULL)
+    # --split's bookkeeping (which files it wrote, for the next run): not an example.
+    (out_dir / "by-type" / ".prune2bib-split.json").unlink(missing_ok=True)
 
 
 if __name__ == "__main__":

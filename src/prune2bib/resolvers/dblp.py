@@ -1,8 +1,8 @@
 """DBLP resolver: a venue-year's proceedings listing, local title matching, title search.
 
 Stage: resolution (issue 4). The pipeline lists each venue-year once with
-`list_proceedings` (cached for good under `listing_key`), matches every row of that
-venue-year locally with `match_in_listing`, and only for rows not found there asks
+`list_proceedings` (cached for good under `listing_key`, indexed: `listings.py`), matches every
+row of that venue-year locally with `match_in_listing`, and only for rows not found there asks
 `search_title`. HTTP goes through an injected `fetch(url, params)` so this module has no
 transport of its own; the shared HTTP layer applies the interval `MIN_INTERVAL_S`.
 
@@ -26,7 +26,7 @@ from typing import Any, Callable, Iterable
 
 from rapidfuzz import fuzz
 
-from prune2bib import venues_dblp
+from prune2bib import listings, venues_dblp
 from prune2bib.errors import NetworkError
 from prune2bib.record import ARTICLE_JOURNAL, PAPER_CONFERENCE, Record
 from prune2bib.resolvers.names import split_name
@@ -40,7 +40,7 @@ SEARCH_HITS = 30
 # DBLP publishes no limit but answers bursts with 429 and a long Retry-After; one request
 # every 3 s keeps a whole run (a few dozen listings) well under it.
 MIN_INTERVAL_S = 3.0
-MATCH_MIN_RATIO = 97.0  # rapidfuzz ratio (0-100) for "near-identical" normalised titles
+MATCH_MIN_RATIO = listings.MATCH_MIN_RATIO  # rapidfuzz ratio for "near-identical" normalised titles
 
 RECORD_TYPES = {
     "Conference and Workshop Papers": PAPER_CONFERENCE,
@@ -219,20 +219,12 @@ def normalise_title(title: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9]+", " ", text.lower()).split())
 
 
-def match_in_listing(title: str, listing: Iterable[Record]) -> Record | None:
-    """The listing's record with the same (normalised) title; a near-identical one only if unique."""
-    wanted = normalise_title(title)
-    if not wanted:
-        return None
-    scored = sorted(
-        ((fuzz.ratio(wanted, normalise_title(r.title)), i, r) for i, r in enumerate(listing)),
-        key=lambda t: (-t[0], t[1]),
-    )
-    if not scored or scored[0][0] < MATCH_MIN_RATIO:
-        return None
-    if len(scored) > 1 and scored[1][0] >= MATCH_MIN_RATIO and scored[0][0] < 100:
-        return None  # two near-identical candidates: refuse to guess
-    return scored[0][2]
+def match_in_listing(title: str, listing: "listings.Indexed | Iterable[Record]") -> Record | None:
+    """The listing's record with the same title (`listings.choose`: `match.same_title` and
+    near-identical; several → the exact one, else none). An indexed listing (the cache's
+    `StoredListing`, a `listings.MemoryListing`) answers in O(1); plain records are indexed first."""
+    index = listing if isinstance(listing, listings.Indexed) else listings.MemoryListing(listing)
+    return index.match_title(title)
 
 
 def search_query(title: str, venue: str, year: int) -> str:

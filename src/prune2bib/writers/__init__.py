@@ -8,6 +8,7 @@ the options, so two runs give the same bytes.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping
@@ -16,9 +17,10 @@ from .. import citekeys
 from ..errors import UsageError
 from ..record import Record
 from ..taxonomy import TYPE_NAMES, TYPE_ORDER
-from .bibtex import render_bibtex
+from .bibtex import bibtex_texts, render_bibtex
 from .csljson import render_csljson
 from .grouping import GROUP_BY, Group, group_records
+from .latex import inexact_characters
 from .ris import render_ris
 
 FORMATS = ("bibtex", "csljson", "ris")
@@ -59,6 +61,22 @@ def render_split(records: Iterable[Record], fmt: str, options: WriteOptions | No
         name = _free_name(group.name, EXTENSIONS[fmt], files)
         files[name] = _RENDERERS[fmt]([group], options)
     return files
+
+
+def ascii_warnings(records: Iterable[Record], options: WriteOptions | None = None) -> list[str]:
+    """For `--ascii` BibTeX: one line per character LaTeX cannot spell, which the output holds
+    as its nearest ASCII instead ('ả' as 'a'), naming the character and the entries holding it."""
+    options = options or WriteOptions()
+    found: dict[str, tuple[str, list[str]]] = {}
+    for record in records:
+        for ch, written in inexact_characters(" ".join(bibtex_texts(record, options))).items():
+            found.setdefault(ch, (written, []))[1].append(record.id or record.title)
+    lines = []
+    for ch, (written, where) in sorted(found.items()):
+        name = unicodedata.name(ch, "unnamed character")
+        more = f" and {len(where) - 1} more" if len(where) > 1 else ""
+        lines.append(f"--ascii: '{ch}' (U+{ord(ch):04X} {name}) has no LaTeX spelling; written as '{written}' in {where[0]}{more}")
+    return lines
 
 
 def _checked(fmt: str, options: WriteOptions | None) -> WriteOptions:

@@ -26,7 +26,8 @@ from ..record import ARTICLE_JOURNAL, PAPER_CONFERENCE, PREPRINT, Person, Record
 from ..taxonomy import TYPE_ORDER
 from .common import MONTH_MACROS, arxiv_base, code_note, month_of, page_range, tag_names, venue_name
 from .grouping import Group
-from .latex import clean_text, escape_text, protect_title, safe_url, url_in_text
+from .accents import nearest_ascii
+from .latex import clean_text, escape_text, name_before_colon, protect_title, safe_url, url_in_text
 
 if TYPE_CHECKING:  # the options class lives in writers/__init__, which imports this module
     from . import WriteOptions
@@ -39,7 +40,8 @@ def render_bibtex(groups: Sequence[Group], options: WriteOptions) -> str:
     library = Library()
     for group in groups:
         if len(groups) > 1 or group.name != "all":
-            library.add(ExplicitComment(_comment_text(f"{group.title} ({len(group.records)} entries)")))
+            heading = f"{group.title} ({len(group.records)} entries)"
+            library.add(ExplicitComment(_comment_text(heading, options.ascii)))
         for record in group.records:
             library.add(to_entry(record, options))
     if options.jabref_groups:
@@ -74,7 +76,8 @@ def to_entry(record: Record, options: WriteOptions) -> Entry:
 
 def _typed_fields(record: Record, options: WriteOptions) -> tuple[str, list[tuple[str, str]]]:
     ascii = options.ascii
-    head = [("author", format_authors(record.authors, ascii)), ("title", protect_title(record.title, ascii))]
+    authors = format_authors(record.authors, ascii)
+    head = [("author", authors), ("title", protect_title(record.title, ascii)), ("shorttitle", _short_title(record, authors, ascii))]
     venue = escape_text(venue_name(record, options.venue_style), ascii)
     if record.type == PAPER_CONFERENCE:
         entry_type, middle = "inproceedings", [("booktitle", venue), ("series", escape_text(record.collection_title, ascii))]
@@ -90,9 +93,7 @@ def _typed_fields(record: Record, options: WriteOptions) -> tuple[str, list[tupl
         ("url", safe_url(record.url)),
         *_eprint_fields(record),
         ("keywords", escape_text(", ".join(tag_names(record, options.type_names)), ascii)),
-        ("note", _note(record, ascii)),
-        # Without an author, plain.bst sorts and labels by `key`: give it the title.
-        ("key", escape_text(record.title, ascii) if not format_authors(record.authors) else ""),
+        ("code", _code(record, ascii)),
     ]
     return entry_type, head + middle + tail
 
@@ -116,18 +117,47 @@ def _howpublished(record: Record) -> str:
 
 
 def _eprint_fields(record: Record) -> list[tuple[str, str]]:
+    # `eprinttype` is what biblatex and Zotero's BibTeX import read (Zotero keeps the ID as an
+    # 'arXiv: …' line in Extra only when it is there); `archivePrefix` / `primaryClass` are
+    # arXiv's own export fields, read by natbib-era styles and JabRef. biber maps the latter two
+    # to the former, so both kinds are written.
     if not record.arxiv_id:
         return []
     return [
         ("eprint", _SAFE_ID.sub("", record.arxiv_id)),
+        ("eprinttype", "arxiv"),
         ("archivePrefix", "arXiv"),
         ("primaryClass", _SAFE_ID.sub("", record.arxiv_class)),
     ]
 
 
-def _note(record: Record, ascii: bool) -> str:
-    # Code URLs go through \url{} so they can break across lines; labels are escaped text.
-    return code_note(record, text=lambda s: escape_text(s, ascii), url=url_in_text)
+def bibtex_texts(record: Record, options: WriteOptions) -> list[str]:
+    """Every piece of text of a record that the BibTeX writer spells as LaTeX (for `--ascii` warnings)."""
+    people = [part for p in record.authors for part in (p.family, p.given, p.literal)]
+    code = [part for link in record.code for part in (link.label, link.status)]
+    fields = (record.title, record.container_title, record.container_title_short, record.event_title,
+              record.collection_title, record.volume, record.issue, record.page, record.publisher)  # fmt: skip
+    return [*fields, *people, *code, *tag_names(record, options.type_names)]
+
+
+def _code(record: Record, ascii: bool) -> str:
+    """The list's code links, in a field no BibTeX or biblatex style prints and Zotero does not
+    turn into a child note (`note` would be both); JabRef shows it, and a biblatex user who
+    wants it printed maps it to `addendum` with a source map (README). URLs go through \\url{}
+    so that they can break across lines once printed; labels are escaped text."""
+    return code_note(record, text=lambda s: escape_text(s, ascii), url=url_in_text).removeprefix("Code: ")
+
+
+def _short_title(record: Record, authors: str, ascii: bool) -> str:
+    """For an entry without an author, the method name before the title's colon ('DepthFL'):
+    biblatex cites such an entry by this short title instead of the whole title. Nothing else
+    labels an authorless entry without printing it: natbib prints `key` as the author, so there
+    is no `key` field, and natbib styles label the entry with the first letters of its key."""
+    if authors:
+        return ""
+    title = clean_text(record.title)
+    name_end = name_before_colon(title)
+    return protect_title(title[:name_end], ascii) if name_end > 0 else ""
 
 
 def format_authors(authors: Sequence[Person], ascii: bool = False) -> str:
@@ -156,9 +186,13 @@ def format_pages(page: str, ascii: bool = False) -> str:
     return f"{first}--{last}" if last else first
 
 
-def _comment_text(text: str) -> str:
+def _comment_text(text: str, ascii: bool = False) -> str:
     # BibTeX skips an @comment up to the next '@'; biber and bibtexparser want balanced braces.
-    return re.sub(r"[@{}\\%]", "", clean_text(text))
+    # A comment is not typeset, so --ascii writes it in plain ASCII rather than LaTeX.
+    text = clean_text(text)
+    if ascii:
+        text = "".join(ch if ch.isascii() else nearest_ascii(ch).latex for ch in text)
+    return re.sub(r"[@{}\\%]", "", text)
 
 
 def jabref_groups_comments(groups: Sequence[Group], options: WriteOptions) -> list[str]:
@@ -178,7 +212,7 @@ def jabref_groups_comments(groups: Sequence[Group], options: WriteOptions) -> li
         keys = sorted(r.id for r in records if code in r.types)
         if not keys:
             continue
-        name = _jabref_quote(_comment_text(options.type_names.get(code, code)))
+        name = _jabref_quote(_comment_text(options.type_names.get(code, code), options.ascii))
         cells = [f"1 ExplicitGroup:{name}", "0", *[_jabref_quote(k) for k in keys], ""]
         lines.append(_wrap("\\;".join(cells) + ";"))
     return ["jabref-meta: groupsversion:3;", "jabref-meta: groupstree:\n" + "\n".join(lines) + "\n"]

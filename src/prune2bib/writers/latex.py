@@ -10,10 +10,14 @@ value, so `\\{` would unbalance the field: literal braces become `\\textbracelef
 Capital protection follows the BibTeX convention (btxdoc, "change.case$"): styles may lower-case
 a title, except inside braces; the words that must keep their capitals are wrapped in braces.
 
-Non-ASCII text stays UTF-8 by default (biber and LaTeX's utf8 input read it); with `ascii=True`
-it is turned into LaTeX accents by pylatexenc (https://pylatexenc.readthedocs.io/en/latest/latexencode/),
-already a dependency of bibtexparser 2. A character pylatexenc can only approximate, or not
-spell at all (CJK), is kept as it is: the output never says something else than the input.
+Non-ASCII text stays UTF-8 by default (biber and LaTeX's utf8 input read it), except what
+pdfLaTeX cannot typeset from UTF-8, which is spelled as LaTeX when LaTeX has a spelling. With
+`ascii=True` the output is pure ASCII: Latin letters become accent macros (`writers.accents`:
+every letter whose marks LaTeX has commands for, with T1 fonts), other characters the LaTeX of
+pylatexenc (https://pylatexenc.readthedocs.io/en/latest/latexencode/, already a dependency of
+bibtexparser 2); a character with no LaTeX spelling at all is written as its nearest ASCII and
+named by `inexact_characters`, so that the CLI can warn about it. In UTF-8 mode such a character
+is kept as it is: the output never says something else than the input without a warning.
 """
 
 from __future__ import annotations
@@ -25,6 +29,8 @@ from urllib.parse import quote
 
 from pylatexenc.latex2text import LatexNodes2Text
 from pylatexenc.latexencode import UnicodeToLatexEncoder
+
+from .accents import Spelling, is_latin_letter, nearest_ascii, spell_letter
 
 # Every special character of LaTeX and BibTeX, and its escape. Each escape is a control word
 # followed by `{}` (or a control symbol), so the text after it can never extend the name.
@@ -95,9 +101,25 @@ _LIGATURE = re.compile(r"-(?=-)|`(?=`)|'(?=')|[!?](?=`)|,(?=,)")
 def _encode_unicode(text: str, ascii: bool) -> str:
     if text.isascii():
         return text
-    return "".join(
-        ch if ch.isascii() or (not ascii and _UTF8_SAFE.match(ch)) else _latex_for_char(ch) for ch in text
-    )
+    return "".join(ch if ch.isascii() or (not ascii and _UTF8_SAFE.match(ch)) else _spell(ch, ascii).latex for ch in text)
+
+
+def _spell(ch: str, ascii: bool) -> Spelling:
+    """One non-ASCII character as LaTeX; when LaTeX has no spelling, the nearest ASCII (ascii)
+    or the character itself (UTF-8), with `exact=False`."""
+    if is_latin_letter(ch):
+        spelled = spell_letter(ch)
+    else:
+        latex = _latex_for_char(ch)
+        spelled = Spelling(latex, True) if latex != ch else nearest_ascii(ch)
+    if spelled.exact or ascii:
+        return spelled
+    return Spelling(ch, False)
+
+
+def inexact_characters(text: str) -> dict[str, str]:
+    """The characters of `text` that have no LaTeX spelling -> what `ascii=True` writes instead."""
+    return {ch: spelled.latex for ch in sorted(set(text)) if not ch.isascii() and not (spelled := _spell(ch, True)).exact}
 
 
 @lru_cache(maxsize=None)
@@ -105,7 +127,7 @@ def _latex_for_char(ch: str) -> str:
     """pylatexenc's LaTeX for one character, if it reads back as that character; else the
     character itself (pylatexenc approximates some, e.g. U+0166 as T-macron, U+FB00 as 'ff')."""
     latex = _ENCODER.unicode_to_latex(ch)
-    if latex != ch and _DECODER.latex_to_text(latex) == ch:
+    if latex != ch and latex.isascii() and _DECODER.latex_to_text(latex) == ch:
         return latex
     return ch
 
@@ -128,7 +150,7 @@ def protect_title(text: str, ascii: bool = False) -> str:
     A single word before the first colon is the method's name ("Chex: ..."), protected too.
     """
     text = clean_text(text)
-    name_end = _name_before_colon(text)
+    name_end = name_before_colon(text)
     out, pos = [], 0
     for match in _WORD.finditer(text):
         out.append(_escape_raw(text[pos : match.start()], ascii))
@@ -141,7 +163,7 @@ def protect_title(text: str, ascii: bool = False) -> str:
     return "".join(out)
 
 
-def _name_before_colon(text: str) -> int:
+def name_before_colon(text: str) -> int:
     """End offset of a one-word name before the first ':' ('HRank: ...'), or -1."""
     head, colon, _ = text.partition(":")
     head = head.rstrip()

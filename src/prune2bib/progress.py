@@ -1,0 +1,159 @@
+"""The progress line on stderr while rows are resolved: rows done, an estimate, who is throttling.
+
+Stage: presentation (the CLI). Rows complete in bursts (an arXiv batch of 100 at once, then
+nothing while DBLP listings are fetched at one request every few seconds), and a service that
+throttles can hold everything for a minute. So the estimate is redrawn every second, not only
+when a row completes, and comes from the pace of the last `WINDOW_S` seconds, idle time
+included: while nothing completes the estimate grows instead of freezing, and when the pace
+picks up again it falls back. The HTTP layer's events (`http.observe`) name a service that
+answered 429/503 and how long until it is asked again.
+
+    resolving [########..............]  112/278  40%  eta 3m 10s  dblp throttling (HTTP 429): next try in 25 s
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+import time
+from collections import deque
+from typing import Callable, TextIO
+
+from prune2bib.http import HttpEvent
+
+WINDOW_S = 60.0  # the estimate follows the pace of this much recent time
+THROTTLE_STATUSES = ("HTTP 429", "HTTP 503")  # "too many requests", and arXiv's way of saying it
+
+
+class Progress:
+    """What the line shows, on an injectable clock (tests drive it without a terminal)."""
+
+    def __init__(self, total: int, *, clock: Callable[[], float] = time.monotonic, window: float = WINDOW_S):
+        self.total, self.clock, self.window = total, clock, window
+        self.done = 0
+        self.start = clock()
+        self._samples: deque[tuple[float, int]] = deque([(self.start, 0)])
+        self._throttled: dict[str, tuple[str, float]] = {}  # service -> (why, next try at)
+        self.lock = threading.Lock()
+
+    # ------------------------------------------------------------------ input
+
+    def advance(self, n: int = 1) -> None:
+        with self.lock:
+            self.done = min(self.total, self.done + n)
+            now = self.clock()
+            self._samples.append((now, self.done))
+            while len(self._samples) > 2 and self._samples[1][0] <= now - self.window:
+                self._samples.popleft()  # keep one sample at or before the window's start
+
+    def on_http(self, event: HttpEvent) -> None:
+        with self.lock:
+            if event.kind == "retry" and event.detail.startswith(THROTTLE_STATUSES):
+                self._throttled[event.service] = (event.detail, self.clock() + event.seconds)
+            elif event.kind in ("answer", "failed"):
+                self._throttled.pop(event.service, None)
+
+    # ------------------------------------------------------------------ output
+
+    def eta(self) -> float | None:
+        """Seconds still needed at the recent pace; None before the first row completes."""
+        with self.lock:
+            now = self.clock()
+            remaining = self.total - self.done
+            if remaining <= 0:
+                return 0.0
+            since, done_then = self._window_start(now)
+            recent = self.done - done_then
+            if recent > 0 and now > since:
+                rate = recent / (now - since)
+            elif self.done > 0 and now > self.start:
+                rate = self.done / (now - self.start)  # nothing in the window: the whole run's pace
+            else:
+                return None
+            return remaining / rate
+
+    def throttling(self) -> str:
+        """'dblp throttling (HTTP 429): next try in 25 s', or '' when no service throttles."""
+        with self.lock:
+            now = self.clock()
+            parts = []
+            for service, (why, next_try) in sorted(self._throttled.items()):
+                wait = f": next try in {_duration(next_try - now)}" if next_try > now + 0.5 else ""
+                parts.append(f"{service} throttling ({why}){wait}")
+            return "; ".join(parts)
+
+    def line(self, width: int = 100) -> str:
+        percent = 100 * self.done // self.total if self.total else 100
+        eta = self.eta()
+        text = f"{self.done}/{self.total}  {percent}%  eta {_duration(eta) if eta is not None else '--'}"
+        throttling = self.throttling()
+        if throttling:
+            text += f"  {throttling}"
+        bar_width = max(0, min(30, width - len(text) - len("resolving [] ") - 1))
+        filled = bar_width * self.done // self.total if self.total else bar_width
+        bar = f"[{'#' * filled}{'.' * (bar_width - filled)}] " if bar_width >= 5 else ""
+        return f"resolving {bar}{text}"[: max(width - 1, 0)]
+
+    def _window_start(self, now: float) -> tuple[float, int]:
+        """(time, rows done then) at the window's start, or the run's start if more recent."""
+        edge = max(self.start, now - self.window)
+        done_then = 0
+        for at, done in self._samples:
+            if at > edge:
+                break
+            done_then = done
+        return edge, done_then
+
+
+def _duration(seconds: float) -> str:
+    seconds = max(0, round(seconds))
+    if seconds < 60:
+        return f"{seconds} s"
+    if seconds < 3600:
+        return f"{seconds // 60}m {seconds % 60:02d}s"
+    return f"{seconds // 3600}h {seconds % 3600 // 60:02d}m"
+
+
+class TerminalLine:
+    """Draws a `Progress` on one terminal line: on every change, and every `tick` seconds from a
+    background thread, so the estimate and the countdown move while a request waits."""
+
+    def __init__(self, progress: Progress, stream: TextIO, tick: float | None = 1.0):
+        self.progress, self.stream, self.tick = progress, stream, tick
+        self._stop = threading.Event()
+        self._draw_lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    def __enter__(self) -> "TerminalLine":
+        self.draw()
+        if self.tick:
+            self._thread = threading.Thread(target=self._ticker, name="prune2bib-progress", daemon=True)
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+        self.draw()
+        self.stream.write("\n")
+        self.stream.flush()
+
+    def advance(self, n: int = 1) -> None:
+        self.progress.advance(n)
+        self.draw()
+
+    def on_http(self, event: HttpEvent) -> None:
+        self.progress.on_http(event)
+        if event.kind in ("retry", "answer", "failed"):
+            self.draw()
+
+    def draw(self) -> None:
+        width = shutil.get_terminal_size((100, 24)).columns
+        with self._draw_lock:
+            self.stream.write("\r" + self.progress.line(width).ljust(width - 1))
+            self.stream.flush()
+
+    def _ticker(self) -> None:
+        while not self._stop.wait(self.tick):
+            self.draw()

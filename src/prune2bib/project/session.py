@@ -1,0 +1,294 @@
+"""One export or update of a bibliography project: the list, the lock, and only the work needed.
+
+Stage: project — it wraps the pipeline (`pipeline.resolve_rows`) with the lock:
+
+    list rows ─match (rows.py)─▶ lock entries
+        final entry, same row      -> taken from the lock: no cache, no listing, no HTTP client
+        new / changed / not final  -> resolved (cache ▸ services), as without a lock
+    ─keys (keys.py)─▶ keyed records ─▶ the new lock, the changes (diff.py), the writers
+
+`update` also resolves rows whose entry is preprint-only or not-found and older than the preprint
+max age (a published version may have appeared). `--frozen` resolves nothing: a row the lock does
+not cover is an error (`FrozenError`, exit 7) and nothing is written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Callable, ContextManager
+
+from prune2bib import citekeys, pipeline
+from prune2bib.baseline import record_from_entry
+from prune2bib.errors import FrozenError, UsageError
+from prune2bib.identify import identify
+from prune2bib.readme import Entry, repaired_title
+from prune2bib.record import Provenance, Record
+
+from . import csl, diff, keys, lockfile
+from .lockfile import LIST_SOURCE, Lock, Paper, Row, Source
+from .rows import match_rows
+
+ProgressBar = Callable[[int], ContextManager[Callable[[int], None]]]
+
+
+@dataclass(frozen=True)
+class Options:
+    lock_path: Path
+    prefer: str = "published"
+    frozen: bool = False  # the lock only: no resolution, nothing written
+    update: bool = False  # also re-check aged preprint-only and not-found entries
+    refresh: bool = False  # every selected row is resolved again (keys stay)
+    keyfile: Path | None = None  # --keys: a key file of earlier versions to take keys from
+    legacy_keyfile: Path | None = None  # the old per-machine key file, taken over once
+    max_age_days: float | None = None  # None: PRUNE2BIB_PREPRINT_MAX_AGE_DAYS or 30
+    now: Callable[[], datetime] = field(default=lambda: datetime.now(timezone.utc))
+
+
+@dataclass(frozen=True)
+class Result:
+    outcomes: list[pipeline.RowOutcome]  # the selected rows, keyed, in list order
+    lock: Lock  # what the lock says now
+    old: Lock | None  # what it said before (None: there was none)
+    changes: list[diff.Change]
+    migrated: int = 0  # keys taken from a key file of earlier versions
+    migrated_from: Path | None = None
+    resolved: int = 0  # rows that went through resolution
+
+    @property
+    def key_changes(self) -> list[diff.Change]:
+        return [c for c in self.changes if c.kind == "key"]
+
+
+def export(
+    entries: list[Entry],
+    row_filter: pipeline.RowFilter,
+    options: Options,
+    old: Lock | None,
+    resolve_settings=None,
+    progress_bar: ProgressBar | None = None,
+) -> Result:
+    """Key and record every selected row, from the lock where it can, and say what changed.
+
+    `resolve_settings` None means README data only for the rows that need resolution."""
+    base = old or Lock(prefer=options.prefer)
+    rows = [row_of(e) for e in entries]
+    matches, gone = match_rows(rows, base.papers)
+    selected = [i for i, e in enumerate(entries) if row_filter.accepts(e)]
+    todo = [i for i in selected if not _from_lock(matches[i].paper, rows[i], base, options)]
+    if options.frozen:
+        _check_frozen(todo, rows, entries, base, options)
+    resolved = _resolve([i for i in todo], entries, rows, options, resolve_settings, progress_bar)
+    checked = options.now().astimezone(timezone.utc).isoformat(timespec="seconds")
+    outcomes = {i: resolved[i] if i in resolved else _locked(entries[i], matches[i].paper) for i in selected}
+    # Keys: every selected row; entries of other rows stay as they are and keep their keys.
+    in_run = set(selected)
+    kept = [m.paper for i, m in enumerate(matches) if m.paper is not None and i not in in_run]
+    slots = [keys.Slot(outcomes[i].record, *(_key_of(matches[i].paper))) for i in selected]
+    legacy, legacy_path = _legacy(options, old)
+    keying = keys.assign(slots, [p.key for p in kept], base.retired + tuple(keys.retire(p.key, p.key_state, p.record) for p in gone), legacy)
+    papers, changes = list(kept), [diff.removed(p) for p in gone]
+    keyed: list[pipeline.RowOutcome] = []
+    for i, given in zip(selected, keying.given):
+        outcome = replace(outcomes[i], record=outcomes[i].record.with_(id=given.key))
+        paper = matches[i].paper
+        new = _paper(given, rows[i], outcome, paper, checked) if i in resolved else _relocked(paper, given, rows[i], outcome.record)
+        papers.append(new)
+        changes += diff.compare(paper, new, given.replaced)
+        keyed.append(outcome)
+    lock = Lock(tuple(papers), keying.retired, options.prefer)
+    return Result(keyed, lock, old, diff.ordered(changes), keying.migrated, legacy_path if keying.migrated else None, len(resolved))
+
+
+def write(result: Result, options: Options) -> bool:
+    """Write the lock (atomically; not at all when unchanged); retire the old key file once its
+    keys are in a lock. True when the lock file changed."""
+    written = lockfile.write(options.lock_path, result.lock)
+    legacy = options.legacy_keyfile
+    if result.migrated_from is not None and legacy is not None and result.migrated_from == legacy:
+        with contextlib.suppress(OSError):
+            legacy.replace(migrated_name(legacy))
+    return written
+
+
+def migrated_name(path: Path) -> Path:
+    return path.with_name(path.name + ".migrated")
+
+
+# ---------------------------------------------------------------------- the list's rows
+
+
+def row_of(entry: Entry) -> Row:
+    return Row(repaired_title(entry.title), entry.url, entry.year, entry.venue, tuple(entry.types), entry.venue_note)
+
+
+def entries_from_lock(lock: Lock) -> list[Entry]:
+    """The rows the lock records, as list rows (for `--frozen` without a README, or when the
+    upstream list cannot be read): in key order, numbered from 1."""
+    papers = sorted(lock.papers, key=lambda p: p.key)
+    return [
+        Entry(line=n, year=p.row.year, title=p.row.title, url=p.row.link, venue=p.row.venue, types=p.row.types,
+              venue_note=p.row.venue_note, code=p.record.code)  # fmt: skip
+        for n, p in enumerate(papers, 1)
+    ]
+
+
+# ---------------------------------------------------------------------- deciding
+
+
+def _from_lock(paper: Paper | None, row: Row, lock: Lock, options: Options) -> bool:
+    """Whether a row is taken from its lock entry as it stands."""
+    if paper is None or paper.row.inputs != row.inputs:
+        return False  # new, or its title, link, venue or year changed
+    if options.frozen:
+        return lock.prefer == options.prefer
+    if options.refresh or lock.prefer != options.prefer or not paper.final:
+        return False
+    return not (options.update and _aged(paper, options))
+
+
+def _aged(paper: Paper, options: Options) -> bool:
+    """A preprint-only or not-found entry older than the preprint max age: worth asking again."""
+    if not (paper.preprint_only or paper.status == "not-found"):
+        return False
+    try:
+        then = datetime.fromisoformat(paper.checked)
+    except ValueError:
+        return True
+    if options.max_age_days is not None:
+        days = options.max_age_days
+    else:
+        from prune2bib.cache import preprint_max_age_days
+
+        days = preprint_max_age_days()
+    return options.now() - then > timedelta(days=days)
+
+
+def _check_frozen(todo: list[int], rows: list[Row], entries: list[Entry], lock: Lock, options: Options) -> None:
+    if not todo:
+        return
+    path = options.lock_path
+    if lock.prefer != options.prefer:
+        raise FrozenError(f"--frozen: {path} holds --prefer {lock.prefer} records, not --prefer {options.prefer}")
+    first = entries[todo[0]]
+    where = f"line {first.line}: " if first.line else ""
+    more = f" and {len(todo) - 1} more" if len(todo) > 1 else ""
+    raise FrozenError(f'--frozen: {path} does not cover {len(todo)} row(s) of the list ({where}"{rows[todo[0]].title}"{more}); run `prune2bib update`')
+
+
+def _resolve(todo, entries, rows, options, resolve_settings, progress_bar) -> dict[int, pipeline.RowOutcome]:
+    if not todo:
+        return {}
+    pairs = [(replace(entries[i], title=rows[i].title), identify(entries[i].url)) for i in todo]
+    bar = progress_bar or (lambda n: contextlib.nullcontext(lambda k=1: None))
+    with bar(len(pairs)) as progress:
+        outcomes = pipeline.resolve_rows(pairs, resolve_settings, prefer=options.prefer, progress=progress)
+    return dict(zip(todo, outcomes))
+
+
+# ---------------------------------------------------------------------- lock entries
+
+
+def _locked(entry: Entry, paper: Paper) -> pipeline.RowOutcome:
+    """A row taken from its lock entry, with the list's own fields as the list has them now."""
+    record = _with_list_fields(paper.record, entry, paper)
+    status = pipeline.LOCKED if paper.status in ("resolved", "partial") else _OUTCOME_STATUS.get(paper.status, "unresolved")
+    given = {n: s.name for n, s in paper.sources}
+    fields = tuple((n, given.get(n, LIST_SOURCE)) for n in csl.FIELDS if getattr(record, n) not in ("", (), None))
+    source = given.get("title", "")
+    return pipeline.RowOutcome(entry, identify(entry.url), record, status, source, paper.reason, Provenance(fields), refused=paper.status == "refused")
+
+
+_OUTCOME_STATUS = {"skipped": "skipped", "readme": "readme", "offline": "cache-miss"}
+
+
+def _with_list_fields(record: Record, entry: Entry, paper: Paper) -> Record:
+    """Types and code links are the list's, not a source's: a row moved from W to F moves without
+    being resolved again. (Its title, link, venue and year are resolution inputs: see _from_lock.)"""
+    base = record_from_entry(entry, identify(entry.url))
+    changes = {name: getattr(base, name) for name in ("types", "code") if getattr(record, name) != getattr(base, name)}
+    if paper.status != "refused" and record.venue_note != base.venue_note:
+        changes["venue_note"] = base.venue_note  # a refused paper's note says 'Withdrawn'
+    return record.with_(**changes) if changes else record
+
+
+def _relocked(paper: Paper, given: keys.Given, row: Row, record: Record) -> Paper:
+    return replace(paper, key=given.key, key_state=given.state, row=row, record=record)
+
+
+def _paper(given: keys.Given, row: Row, outcome: pipeline.RowOutcome, old: Paper | None, checked: str) -> Paper:
+    fetched = outcome.fetched or checked
+    sources = tuple((name, Source(src, "" if src == "readme" else fetched)) for name, src in outcome.provenance.fields)
+    return Paper(given.key, given.state, row, lock_status(outcome), outcome.record.with_(id=given.key), outcome.reason, checked, sources)
+
+
+def lock_status(outcome: pipeline.RowOutcome) -> str:
+    """A resolution outcome as the lock's status (see lockfile's docstring)."""
+    if outcome.status == "readme":
+        return "readme"
+    if outcome.status == "skipped":
+        return "skipped"
+    if outcome.refused:
+        return "refused"
+    retry = pipeline.retry_kind(outcome.reason)
+    if outcome.status in ("resolved", "cached", pipeline.LOCKED):
+        return "partial" if retry else "resolved"
+    if outcome.status == "cache-miss" or retry == "offline":
+        return "offline"
+    return "failed" if retry else "not-found"
+
+
+def _key_of(paper: Paper | None) -> tuple[str, str]:
+    return (paper.key, paper.key_state) if paper is not None else ("", "")
+
+
+def _legacy(options: Options, old: Lock | None) -> tuple[dict[str, list[str]] | None, Path | None]:
+    """Keys of a key file of earlier versions: `--keys FILE` always; the per-machine file only
+    when this project has no lock yet (it is taken over once, then renamed)."""
+    if options.keyfile is not None:
+        return citekeys.load_keyfile(options.keyfile), options.keyfile
+    path = options.legacy_keyfile
+    if old is None and not options.frozen and path is not None and path.is_file():
+        return citekeys.load_keyfile(path), path
+    return None, None
+
+
+def check_options(options: Options) -> None:
+    if options.frozen and options.refresh:
+        raise UsageError("--frozen and --refresh cannot be used together")
+
+
+def load_list(spec: str | None, lock: Lock | None, lock_path: Path, *, offline: bool, frozen: bool) -> tuple[list[Entry], str]:
+    """The list's rows and a phrase naming where they came from.
+
+    `--readme` is read as always (`--frozen` refuses a URL: it reads no network). Without it: the
+    upstream README; with a lock, the rows the lock records stand in when the upstream cannot be
+    read, offline, and with `--frozen` (they are this project's list as of its last update, newer
+    than the snapshot bundled with prune2bib)."""
+    from prune2bib import readme_source
+    from prune2bib.errors import NetworkError, ReadmeError
+    from prune2bib.readme import parse_readme
+
+    if spec is not None:
+        if frozen and spec.startswith(("http://", "https://")):
+            raise UsageError("--frozen reads no network: give --readme a file, or leave it out to use the lock's rows")
+        text, origin = readme_source.load(spec, offline=offline)
+        return parse_readme(text), origin
+    if lock is None:
+        if frozen:
+            raise FrozenError(f"--frozen: there is no lock at {lock_path}; run `prune2bib export` first (or give --lock FILE)")
+        text, origin = readme_source.load(None, offline=offline)
+        return parse_readme(text), origin
+    recorded = f"the rows recorded in {lock_path}"
+    if frozen or offline:
+        return entries_from_lock(lock), recorded
+    upstream = os.environ.get(readme_source.UPSTREAM_ENV) or readme_source.UPSTREAM_URL
+    try:
+        text, origin = readme_source.load(upstream, offline=False)
+        return parse_readme(text), origin
+    except (NetworkError, ReadmeError) as err:
+        return entries_from_lock(lock), f"{recorded} ({upstream} could not be used: {err})"
+

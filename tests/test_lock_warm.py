@@ -1,0 +1,95 @@
+"""The warm path reads the lock (issue 9): a row whose lock entry is final is not resolved again —
+no cache opened (so no listing read, no title normalised), no resolution stage entered, no HTTP
+client imported — and the output is the same as the run that wrote the lock.
+
+Like tests/test_lazy_imports.py, this runs the CLI in a fresh Python process (this one has long
+since imported every client) and looks at what it did.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import UPSTREAM
+from prune2bib.readme import load_readme_text, parse_readme
+from simulator import readmes
+from simulator.child import child_env
+from test_lazy_imports import HTTP_CLIENTS, WARM_ROWS
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "tools"))
+import replay_into_cache  # noqa: E402
+
+# Counts what the CLI does in-process: resolution stages entered, caches opened; then lists clients.
+EXPORT_COUNTING = """
+import json, sys
+from prune2bib import cache, pipeline
+done = {{"resolve_rows": 0, "caches": 0}}
+resolve_rows, cache_init = pipeline.resolve_rows, cache.Cache.__init__
+def counting_resolve(*args, **kwargs):
+    done["resolve_rows"] += 1
+    return resolve_rows(*args, **kwargs)
+def counting_cache(self, *args, **kwargs):
+    done["caches"] += 1
+    cache_init(self, *args, **kwargs)
+pipeline.resolve_rows, cache.Cache.__init__ = counting_resolve, counting_cache
+from prune2bib.cli import main
+try:
+    main(sys.argv[2:], prog_name="prune2bib")
+except SystemExit as end:
+    done["code"] = end.code or 0
+done["loaded"] = [name for name in {clients!r} if name in sys.modules]
+open(sys.argv[1], "w").write(json.dumps(done))
+"""
+
+
+def export_counting(workdir: Path, result: Path, *args: str) -> tuple[dict, str]:
+    code = EXPORT_COUNTING.format(clients=HTTP_CLIENTS)
+    done = subprocess.run([sys.executable, "-c", code, str(result), *args], cwd=workdir, env=child_env(None, workdir),
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return json.loads(result.read_text()), done.stderr
+
+
+@pytest.fixture(scope="module")
+def locked_project(tmp_path_factory) -> Path:
+    """A project whose lock was written by an export served from a cache filled by the cassettes."""
+    workdir = tmp_path_factory.mktemp("warm-lock")
+    replay_into_cache.fill_cache(workdir / "cache")
+    text = readmes.subset(load_readme_text(UPSTREAM.read_bytes()), lambda _i, entry: entry.url in WARM_ROWS)
+    (workdir / "README.md").write_text(text, encoding="utf-8", newline="")
+    first, stderr = export_counting(workdir, workdir / "first.json", "export", "--readme", "README.md", "-o", "first.bib")
+    assert first["code"] == 0 and first["resolve_rows"] == 1, stderr
+    assert f"{len(WARM_ROWS)} rows, {len(WARM_ROWS)} cached" in stderr
+    shutil.rmtree(workdir / "cache")  # from now on, only the lock knows these records
+    return workdir
+
+
+@pytest.mark.parametrize("args", [["--readme", "README.md"], ["--readme", "README.md", "--offline"], ["--frozen"]],
+                         ids=["online", "offline", "frozen"])  # fmt: skip
+def test_a_warm_export_from_the_lock_does_no_resolution_work(locked_project, tmp_path, args):
+    workdir = locked_project
+    out = f"warm-{args[-1].strip('-')}.bib"
+    done, stderr = export_counting(workdir, tmp_path / "done.json", "export", *args, "-o", out)
+    assert done == {"resolve_rows": 0, "caches": 0, "code": 0, "loaded": []}, stderr
+    rows = len(WARM_ROWS)
+    assert stderr.splitlines()[-1] == f"prune2bib: {rows} rows, {rows} locked"
+    assert not (workdir / "cache").exists()
+    assert (workdir / out).read_bytes() == (workdir / "first.bib").read_bytes()
+
+
+def test_a_changed_row_is_resolved_and_only_that_one(locked_project, tmp_path):
+    workdir = tmp_path / "project"
+    shutil.copytree(locked_project, workdir)
+    text = (workdir / "README.md").read_text(encoding="utf-8")
+    title = parse_readme(text)[0].title
+    (workdir / "README.md").write_text(text.replace(f"[{title}]", f"[{title} Revisited]"), encoding="utf-8", newline="")
+    done, stderr = export_counting(workdir, tmp_path / "done.json", "export", "--readme", "README.md", "--offline", "-o", "out.bib")
+    assert done["resolve_rows"] == 1 and done["caches"] == 1
+    rows = len(WARM_ROWS)
+    assert stderr.splitlines()[-1].startswith(f"prune2bib: {rows} rows, 1 cache-miss, {rows - 1} locked")
