@@ -90,12 +90,12 @@ def test_readme_from_stdin():
 
 def test_list_prints_every_row():
     result = run("list", "--readme", str(UPSTREAM), "--type", "S")
-    assert len(result.stdout.splitlines()) == 13
+    assert len(result.stdout.splitlines()) == 1 + 13  # a header row, then the rows
 
 
 @pytest.mark.parametrize(
     "content",
-    [b"", b"# Just a heading\n\nNo tables here.\n", b"\x00\x01\x02binary\xff\xfe" * 50, "### 2019\n| Title |\n|--|\n| broken".encode()],
+    [b"", b"# Just a heading\n\nNo tables here.\n", b"\x00\x01\x02binary\xff\xfe" * 50, "### 2019\n| Title | Venue |\n| broken | row |\n".encode()],
     ids=["empty", "no-tables", "binary", "broken-table"],
 )
 def test_malformed_readme_gives_one_line_error(tmp_path, content):

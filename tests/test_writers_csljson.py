@@ -60,7 +60,8 @@ def test_fields_of_a_full_record(items):
     assert fpgm["DOI"] == "10.1109/CVPR.2019.00447"
     assert fpgm["URL"] == FPGM.url
     assert fpgm["keyword"] == "filter pruning"
-    assert fpgm["note"] == "Code: https://github.com/he-y/filter-pruning-geometric-median (PyTorch(Author))"
+    # Zotero keeps `note` in Extra: the arXiv ID as its BibTeX importer writes it, then the code links.
+    assert fpgm["note"] == "arXiv: 1811.00250\nCode: https://github.com/he-y/filter-pruning-geometric-median (PyTorch(Author))"
 
 
 def test_readme_only_records_have_no_author(records, items):

@@ -82,6 +82,7 @@ class RowOutcome:
                 "authors": len(self.record.authors),
                 "fields": self.provenance.as_dict(),
                 "venue_names": dict(self.provenance.venue_names),
+                **({"columns": dict(self.entry.columns)} if self.entry.columns else {}),  # the list's own extra columns
             },
             ensure_ascii=False,
             sort_keys=True,

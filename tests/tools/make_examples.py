@@ -43,9 +43,10 @@ def make_examples(out_dir: Path, keyfile: Path) -> None:
         cache_dir = Path(tmp) / "cache"
         replay_into_cache.fill_cache(cache_dir)
         env = {**os.environ, "PRUNE2BIB_CACHE_DIR": str(cache_dir), "PRUNE2BIB_DATA_DIR": tmp}
-        for args in EXPORTS:
+        for n, args in enumerate(EXPORTS):
+            # Each export keeps its lock in the temporary folder: a lock is a project's file, not an example.
             command = [sys.executable, "-m", "prune2bib", "export", "--offline", "--readme", str(UPSTREAM),
-                       "--keys", str(keyfile), *args]  # fmt: skip
+                       "--keys", str(keyfile), "--lock", str(Path(tmp) / f"export-{n}.lock"), *args]  # fmt: skip
             subprocess.run(command, cwd=out_dir, env=env, check=True, stderr=subprocess.DEVNULL)
     # --split's bookkeeping (which files it wrote, for the next run): not an example.
     (out_dir / "by-type" / ".prune2bib-split.json").unlink(missing_ok=True)

@@ -5,6 +5,11 @@ variables: https://docs.citationstyles.org/en/stable/specification.html#appendix
 `Record` is already CSL-shaped, so this is mostly a renaming. arXiv preprints are type `article`
 with `publisher` "arXiv" and `number` "arXiv:<id>", the way Zotero exports its preprint item
 (repository -> publisher, archive ID -> number), so Zotero re-imports them as preprints.
+CSL has no variable for the arXiv ID of a published paper: it goes into `note` as the line
+"arXiv: <id>", which Zotero's importer (zotero/utilities itemFromCSLJSON, zotero-schema's CSL
+mappings: note -> Extra) keeps in Extra exactly as its BibTeX importer does for `eprinttype =
+arxiv`, and citeproc reads as the note. The code links follow as "Code: …" lines: Extra, not a
+child note. Zotero's CSL importer reads no tags (`keyword`); the RIS and BibTeX exports carry them.
 Keys sorted, 2-space indent, trailing newline: the same bytes on every run.
 """
 
@@ -47,7 +52,7 @@ def to_csl(record: Record, options: WriteOptions) -> dict:
         "DOI": clean_text(record.doi),
         "URL": clean_text(record.url),
         "keyword": ", ".join(tag_names(record, options.type_names)),
-        "note": code_note(record),
+        "note": "\n".join(filter(None, (_arxiv_line(record), code_note(record), record.note))),
         **_arxiv(record),
     }
     return {key: value for key, value in item.items() if value}
@@ -59,6 +64,13 @@ def _person(person: Person) -> dict:
         return {"literal": clean_text(person.literal)}
     name = {"family": clean_text(person.family), "given": clean_text(person.given)}
     return {k: v for k, v in name.items() if v}
+
+
+def _arxiv_line(record: Record) -> str:
+    """'arXiv: 1811.00250' for a published paper with an arXiv version (a preprint has `number`)."""
+    if record.type == PREPRINT or not record.arxiv_id.strip():
+        return ""
+    return f"arXiv: {record.arxiv_id.strip()}"
 
 
 def _arxiv(record: Record) -> dict:
