@@ -49,7 +49,7 @@ from prune2bib.lists.cells import (  # noqa: F401 - re-exported: the stage's pub
     title_anomalies,
 )
 from prune2bib.lists.columns import ColumnMap, map_columns, parse_overrides
-from prune2bib.lists.inline import Budget, Piece, _plain, plain_text, row_pieces
+from prune2bib.lists.inline import Budget, Piece, plain, plain_text, row_pieces
 from prune2bib.lists.legend import could_be_legend, parse_type_cell, read_legend, taxonomy_from
 from prune2bib.lists.years import HeadingYear, cell_year, heading_year, split_venue_year
 from prune2bib.record import CodeLink
@@ -266,7 +266,7 @@ class _RowReader:
 
     def text(self, field: str) -> str | None:
         found = self.cell(field)
-        return None if found is None else normalise_space(_plain(found))
+        return None if found is None else normalise_space(plain(found))
 
     def read(self, row: Row) -> Entry | Skipped:
         line = row.line + 1
@@ -366,7 +366,7 @@ class _RowReader:
         found = []
         for index, header in self.shape.unknown:
             if index < len(self.parts):
-                text = normalise_space(_plain(self.parts[index]))
+                text = normalise_space(plain(self.parts[index]))
                 if text:
                     found.append((header, text))
         return tuple(found)
