@@ -20,7 +20,7 @@ What is wrong where (the contract `check` and the exit codes rely on):
 
 - **The document** cannot be trusted -> `ReadmeError` (one line): empty, binary (NUL or other
   control bytes), not UTF-8, no paper row at all (the message says which tables were seen and how
-  to map their columns), or beyond the work limits (`lists.blocks.MAX_TABLE_ROWS`,
+  to map their columns), or beyond the work limits (`lists.blocks.MAX_BLOCKS`,
   `lists.inline.MAX_MARKUP`), which keep parsing linear in the input's size.
 - **One row** is wrong but the table around it is fine -> the row still becomes an `Entry`
   carrying `Anomaly`s that `errata.find_errata` reports: wrong number of cells, no link, an empty
@@ -32,6 +32,7 @@ Awesome-Pruning's Type codes follow its legend: `WF` -> ('F', 'W'); `FO` -> ('F'
 
 from __future__ import annotations
 
+import gc
 import re
 from dataclasses import dataclass
 from urllib.parse import unquote
@@ -160,9 +161,15 @@ def read_list(text: str, columns: str | None = None) -> ParsedList:
     if "\x00" in text:
         raise ReadmeError("the README looks binary: it contains NUL characters")
     text = normalise_newlines(text.lstrip("\ufeff"))
-    document = scan(text)
-    reader = _Reader(parse_overrides(columns), Budget())
-    reader.read(document.blocks)
+    collecting = gc.isenabled()
+    gc.disable()  # parsing makes no reference cycles; 60,000 rows of objects would make the collector rescan them
+    try:
+        document = scan(text)
+        reader = _Reader(parse_overrides(columns), Budget())
+        reader.read(document.blocks)
+    finally:
+        if collecting:
+            gc.enable()
     reader.skipped += [Skipped(n + 1, "a table row outside any table (no header and delimiter row above it)")
                        for n in document.stray_rows]  # fmt: skip
     skipped = tuple(sorted(reader.skipped, key=lambda s: s.line))
