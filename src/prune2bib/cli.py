@@ -278,7 +278,8 @@ def _export(readme_spec, columns, types, years, since, until, venues, fmt, outpu
         taxonomy, entries = listed.taxonomy, listed.entries
         names, row_filter = _type_names(taxonomy, type_names), _row_filter(taxonomy, types, years, since, until, venues)
         _selected_rows(entries, row_filter, taxonomy)  # none selected: an error before any work
-        result = project.export(entries, row_filter, options, old, resolve_settings, settings.progress_bar)
+        result = project.export(entries, row_filter, options, old, resolve_settings, settings.progress_bar,
+                                taxonomy=listed.taxonomy if listed.parsed is not None else None)  # fmt: skip
         outcomes = result.outcomes
         # --frozen writes no lock; nor does a run that will write no bibliography (--resolved-only, none resolved).
         writes_lock = not frozen and not (resolved_only and not _resolved(outcomes))
