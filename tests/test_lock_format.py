@@ -222,3 +222,20 @@ def test_sigkill_while_writing_the_lock_leaves_a_whole_lock(tmp_path):
         lockfile.read(path)  # and it reads
     lockfile.write(path, big)
     assert [p.name for p in path.parent.iterdir()] == ["prune2bib.lock"]  # leftovers of the killed writers removed
+
+
+@pytest.mark.parametrize(
+    "output, split, lock, where",
+    [
+        (None, None, None, "prune2bib.lock"),  # stdout: the current directory
+        ("refs.bib", None, None, "prune2bib.lock"),
+        ("paper/refs.json", None, None, "paper/prune2bib.lock"),
+        (None, "paper/by-type", None, "paper/prune2bib.lock"),  # beside the folder, not in it
+        ("paper/refs.bib", None, "ci/survey.lock", "ci/survey.lock"),
+    ],
+)
+def test_where_the_lock_lives(output, split, lock, where):
+    from prune2bib.project import lock_path
+
+    as_path = lambda p: Path(p) if p else None  # noqa: E731
+    assert lock_path(as_path(output), as_path(split), as_path(lock)) == Path(where)

@@ -343,11 +343,13 @@ def _tell_changes(result, options, *, full: bool, dry_run: bool) -> None:
         renamed = f" (renamed {project.session.migrated_name(result.migrated_from).name})" if result.migrated_from == options.legacy_keyfile and not dry_run else ""
         click.echo(f"prune2bib: took {result.migrated} citation key(s) from {result.migrated_from}{renamed}; keys now live in {path}", err=True)
     changes = result.changes
-    verb = "would change" if dry_run else ("is new" if result.old is None else "changed")
     if result.old is None and not (full or dry_run):
         click.echo(f"prune2bib: {path} is new: {len(result.lock.papers)} papers", err=True)
-    elif changes or full or dry_run:
+    elif changes:
+        verb = "would change" if dry_run else "changed"
         click.echo(f"prune2bib: {path} {verb}: {project.diff.counts(changes)}", err=not dry_run)
+    elif full or dry_run:
+        click.echo(f"prune2bib: {path}: no changes", err=not dry_run)
     for change in changes if (full or dry_run) else result.key_changes:
         click.echo(change.line(), err=not dry_run)
 

@@ -21,8 +21,10 @@ changed. Per paper:
     checked     when the row was last resolved (ISO 8601 UTC); `update` asks preprint-only and
                 not-found rows again once this is older than the preprint max age
     record      the exported record, CSL-shaped (`csl.py`)
-    sources     per record field a service gave: the service and when it was fetched (a field
-                not listed here is the list's own: title, venue, year, link, types, code)
+    sources     per record field a service gave: the service and when its answer was fetched
+                (exact for the record of the row's own link, which the cache dates; for the others
+                — a DBLP listing, a Crossref fill — when the resolving run took it). A field not
+                listed here is the list's own: title, venue, year, link, types, code
 
 `retired-keys` keeps the keys of papers that left the list (with their identities), so a key is
 never handed to another paper and a paper that comes back gets its key back.
@@ -35,6 +37,7 @@ first problem in one line naming the file (`LockError`, exit code 6); a broken l
 from __future__ import annotations
 
 import contextlib
+import functools
 import glob
 import json
 import os
@@ -80,7 +83,7 @@ class Row:
     types: tuple[str, ...] = ()
     venue_note: str = ""
 
-    @property
+    @functools.cached_property
     def identity(self) -> tuple[str, str]:
         return link_identity(self.link), normalised_title(self.title)
 
@@ -146,6 +149,23 @@ class Lock:
     def keys(self) -> set[str]:
         return {p.key for p in self.papers} | {r.key for r in self.retired}
 
+    def same_as(self, other: "Lock | None") -> bool:
+        """Whether both would be written as the same text (in any order; the list's own field
+        sources, which are not written, aside): a warm run compares instead of rendering."""
+        if other is None or self.prefer != other.prefer or len(self.papers) != len(other.papers):
+            return False
+        if sorted(self.retired, key=lambda r: r.key) != sorted(other.retired, key=lambda r: r.key):
+            return False
+        theirs = other.by_key()
+        return all(_written(p) == _written(theirs.get(p.key)) for p in self.papers)
+
+
+def _written(paper: Paper | None):
+    if paper is None:
+        return None
+    return (paper.key, paper.key_state, paper.row, paper.status, paper.record, paper.reason, paper.checked,
+            tuple(s for s in paper.sources if s[1].name != LIST_SOURCE))  # fmt: skip
+
 
 # ---------------------------------------------------------------------- writing
 
@@ -198,10 +218,15 @@ def _layout(value: Any, path: tuple) -> str:
         return json.dumps(value, ensure_ascii=False)  # (only here: an expanded value is never dumped whole)
     pad = "  " * (len(path) + 1)
     if isinstance(value, dict):
-        items = [f"{pad}{json.dumps(k, ensure_ascii=False)}: {_layout(v, path + (k,))}" for k, v in value.items()]
+        items = [f"{pad}{_encoded_key(k)}: {_layout(v, path + (k,))}" for k, v in value.items()]
         return "{\n" + ",\n".join(items) + "\n" + "  " * len(path) + "}"
     items = [f"{pad}{_layout(v, path + (i,))}" for i, v in enumerate(value)]
     return "[\n" + ",\n".join(items) + "\n" + "  " * len(path) + "]"
+
+
+@functools.lru_cache(maxsize=256)
+def _encoded_key(key: str) -> str:
+    return json.dumps(key, ensure_ascii=False)
 
 
 def write(path: Path, lock: Lock) -> bool:

@@ -96,7 +96,10 @@ def export(
     for i, given in zip(selected, keying.given):
         outcome = replace(outcomes[i], record=outcomes[i].record.with_(id=given.key))
         paper = matches[i].paper
-        new = _paper(given, rows[i], outcome, paper, checked) if i in resolved else _relocked(paper, given, rows[i], outcome.record)
+        if i in resolved:
+            new = _paper(given, rows[i], outcome, paper, checked, aged=bool(paper and options.update and _aged(paper, options)))
+        else:
+            new = _relocked(paper, given, rows[i], outcome.record)
         papers.append(new)
         changes += diff.compare(paper, new, given.replaced)
         keyed.append(outcome)
@@ -107,21 +110,12 @@ def export(
 def write(result: Result, options: Options) -> bool:
     """Write the lock (atomically; not at all when unchanged); retire the old key file once its
     keys are in a lock. True when the lock file changed."""
-    # An unchanged lock (the warm path) is not even rendered: rendering is a good part of a warm run.
-    unchanged = result.old is not None and _same(result.old, result.lock)
-    written = False if unchanged else lockfile.write(options.lock_path, result.lock)
+    written = not result.lock.same_as(result.old) and lockfile.write(options.lock_path, result.lock)
     legacy = options.legacy_keyfile
     if result.migrated_from is not None and legacy is not None and result.migrated_from == legacy:
         with contextlib.suppress(OSError):
             legacy.replace(migrated_name(legacy))
     return written
-
-
-def _same(a: Lock, b: Lock) -> bool:
-    """The same content in any order (`lockfile.render` sorts by key, so the same text)."""
-    by_key = lambda item: item.key  # noqa: E731 (keys are unique in a lock)
-    return (a.prefer, sorted(a.papers, key=by_key), sorted(a.retired, key=by_key)) == (
-        b.prefer, sorted(b.papers, key=by_key), sorted(b.retired, key=by_key))  # fmt: skip
 
 
 def migrated_name(path: Path) -> Path:
@@ -218,6 +212,8 @@ _OUTCOME_STATUS = {"skipped": "skipped", "readme": "readme", "offline": "cache-m
 def _with_list_fields(record: Record, entry: Entry, paper: Paper) -> Record:
     """Types and code links are the list's, not a source's: a row moved from W to F moves without
     being resolved again. (Its title, link, venue and year are resolution inputs: see _from_lock.)"""
+    if record.types == tuple(entry.types) and record.code == tuple(entry.code) and record.venue_note == entry.venue_note:
+        return record  # the usual case: nothing to redo
     base = record_from_entry(entry, identify(entry.url))
     changes = {name: getattr(base, name) for name in ("types", "code") if getattr(record, name) != getattr(base, name)}
     if paper.status != "refused" and record.venue_note != base.venue_note:
@@ -229,10 +225,29 @@ def _relocked(paper: Paper, given: keys.Given, row: Row, record: Record) -> Pape
     return replace(paper, key=given.key, key_state=given.state, row=row, record=record)
 
 
-def _paper(given: keys.Given, row: Row, outcome: pipeline.RowOutcome, old: Paper | None, checked: str) -> Paper:
-    fetched = outcome.fetched or checked
-    sources = tuple((name, Source(src, "" if src == "readme" else fetched)) for name, src in outcome.provenance.fields)
-    return Paper(given.key, given.state, row, lock_status(outcome), outcome.record.with_(id=given.key), outcome.reason, checked, sources)
+def _paper(given: keys.Given, row: Row, outcome: pipeline.RowOutcome, old: Paper | None, checked: str, aged: bool) -> Paper:
+    sources = tuple((name, Source(src, _fetched(src, outcome, checked))) for name, src in outcome.provenance.fields)
+    new = Paper(given.key, given.state, row, lock_status(outcome), outcome.record.with_(id=given.key), outcome.reason, checked, sources)
+    if old is not None and not aged and _same_answer(old, new):
+        return old  # asked again (not final, or --refresh) and told the same: the lock keeps its dates
+    return new
+
+
+def _same_answer(old: Paper, new: Paper) -> bool:
+    """The same entry but for when it was fetched."""
+    names = lambda p: tuple((n, s.name) for n, s in p.sources if s.name != LIST_SOURCE)  # noqa: E731
+    same = (old.key, old.key_state, old.row, old.status, old.record, old.reason) == (new.key, new.key_state, new.row, new.status, new.record, new.reason)
+    return same and names(old) == names(new)
+
+
+def _fetched(source: str, outcome: pipeline.RowOutcome, checked: str) -> str:
+    """When a field's source answered: the cache's fetch time of the row's own link record; for
+    the other sources (a DBLP listing, a Crossref fill) the time this run took their answer."""
+    if source == LIST_SOURCE:
+        return ""
+    if source == outcome.link_source and outcome.fetched:
+        return outcome.fetched
+    return checked
 
 
 def lock_status(outcome: pipeline.RowOutcome) -> str:
