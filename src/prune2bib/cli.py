@@ -1,12 +1,6 @@
 """The `prune2bib` command line (click). No business logic: it parses options, checks them and
 every output path before any work, calls the pipeline, prints, and turns errors into one line
-`prune2bib: <message>` with a documented exit code (README "Exit codes"):
-
-    0 ok · 1 `check` found errata · 2 usage (bad or conflicting options, a bad PRUNE2BIB_* value,
-    an output path that cannot be written, filters that select nothing) · 3 README unreadable ·
-    4 no service could be reached (the output is still written) · 5 cache · 6 lock broken ·
-    7 `--frozen` and the lock does not cover the list · 8 `--strict` and some rows unresolved (the
-    output is still written) · 130 interrupted
+`prune2bib: <message>` with a documented exit code (README "Exit codes", `errors.exit_codes()`).
 
 click's own usage errors get the same one line (`Prune2bibGroup.main`), for every command.
 """
@@ -22,7 +16,7 @@ from pathlib import Path
 import click
 
 from prune2bib import __version__, citekeys, errata, outputs, pipeline, project, readme_source, resolve, settings, writers
-from prune2bib.errors import CacheError, NetworkError, NothingSelected, Prune2bibError, UsageError
+from prune2bib.errors import EXIT_UNRESOLVED, CacheError, NetworkError, NothingSelected, Prune2bibError, UsageError, exit_codes
 from prune2bib.lists.columns import parse_overrides
 from prune2bib.readme import ParsedList, read_list
 from prune2bib.selection import explain_empty
@@ -30,7 +24,6 @@ from prune2bib.taxonomy import Taxonomy
 
 EXIT_INTERRUPTED = 130
 EXIT_USAGE = 2
-EXIT_UNRESOLVED = 8  # --strict: some rows were left unresolved (README "Exit codes")
 
 
 def _fail(message: str, code: int):
@@ -81,21 +74,7 @@ class Prune2bibGroup(click.Group):
         with formatter.section("Files prune2bib writes (nothing else; each path is checked before any work)"):
             formatter.write_dl(file_locations())
         with formatter.section("Exit codes"):
-            formatter.write_dl(EXIT_CODES)
-
-
-EXIT_CODES = [
-    ("0", "done"),
-    ("1", "`check` found problems in the list"),
-    ("2", "usage: a bad or conflicting option, a bad PRUNE2BIB_* value, an output path that cannot be "
-          "written, or filters that select no row (nothing is written)"),
-    ("3", "the README could not be read or holds no paper table"),
-    ("4", "a service could not be reached"),
-    ("5", "the cache is unreadable or locked"),
-    ("6", "the lock is broken (left as it is): one line names the file and the problem"),
-    ("7", "--frozen: the lock does not cover the list's rows, or there is no lock (nothing is written)"),
-    ("130", "interrupted; what was fetched stays cached"),
-]
+            formatter.write_dl([(str(code), meaning) for code, meaning in exit_codes().items()])
 
 
 def file_locations() -> list[tuple[str, str]]:
@@ -107,8 +86,9 @@ def file_locations() -> list[tuple[str, str]]:
         ("--report FILE", "one JSON line per row: status, source, reason"),
         ("lock", f"--lock FILE, else {project.FILE_NAME} beside -o FILE (beside DIR for --split DIR; in the "
                  "current directory for stdout): the records and citation keys; commit it. Not with --no-lock"),
-        ("old key file", f"{settings.default_keyfile()} (${settings.DATA_DIR_ENV}/citekeys.json): keys of earlier "
-                         "versions, read once into the first lock, then renamed citekeys.json.migrated"),
+        ("old key file", f"{settings.default_keyfile()} (${settings.DATA_DIR_ENV}): the keys of earlier versions; "
+                         f"a lock takes them over once and renames it {project.session.migrated_name(settings.default_keyfile()).name}. "
+                         "--keys FILE is only read"),
         ("cache", f"{settings.cache_file()} (${settings.CACHE_DIR_ENV}; SQLite's -wal/-shm "
                   "files beside it): what the services said; `prune2bib cache clear` empties it"),
     ]
@@ -180,11 +160,11 @@ def _read(text: str, origin: str, columns: str | None) -> ParsedList:
     return parsed
 
 
-def _selected_rows(entries, row_filter: pipeline.RowFilter):
+def _selected_rows(entries, row_filter: pipeline.RowFilter, taxonomy: Taxonomy):
     """The rows the filters select; none is an error that names the values that would match."""
     rows = pipeline.select_rows(entries, row_filter)
     if not rows:
-        raise NothingSelected(f"{explain_empty(entries, row_filter)}; nothing written")
+        raise NothingSelected(f"{explain_empty(entries, row_filter, taxonomy.codes)}; nothing written")
     return rows
 
 
@@ -284,7 +264,7 @@ def _export(readme_spec, columns, types, years, since, until, venues, fmt, outpu
         parsed = _load_list(readme_spec, offline or no_resolve, columns)
         taxonomy, entries = parsed.taxonomy, list(parsed.entries)
         names, row_filter = _type_names(taxonomy, type_names), _row_filter(taxonomy, types, years, since, until, venues)
-        rows = _selected_rows(entries, row_filter)
+        rows = _selected_rows(entries, row_filter, taxonomy)
         with settings.progress_bar(len(rows)) as progress:
             outcomes = pipeline.resolve_rows(rows, resolve_settings, prefer=prefer, progress=progress)
         outcomes = pipeline.assign_keys(outcomes)
@@ -297,8 +277,9 @@ def _export(readme_spec, columns, types, years, since, until, venues, fmt, outpu
         click.echo(f"prune2bib: reading {listed.origin}{summary}", err=True)
         taxonomy, entries = listed.taxonomy, listed.entries
         names, row_filter = _type_names(taxonomy, type_names), _row_filter(taxonomy, types, years, since, until, venues)
-        _selected_rows(entries, row_filter)  # none selected: an error before any work
-        result = project.export(entries, row_filter, options, old, resolve_settings, settings.progress_bar)
+        _selected_rows(entries, row_filter, taxonomy)  # none selected: an error before any work
+        result = project.export(entries, row_filter, options, old, resolve_settings, settings.progress_bar,
+                                taxonomy=listed.taxonomy if listed.parsed is not None else None)  # fmt: skip
         outcomes = result.outcomes
         # --frozen writes no lock; nor does a run that will write no bibliography (--resolved-only, none resolved).
         writes_lock = not frozen and not (resolved_only and not _resolved(outcomes))
@@ -363,11 +344,13 @@ def _tell_changes(result, options, *, full: bool, dry_run: bool) -> None:
         renamed = f" (renamed {project.session.migrated_name(result.migrated_from).name})" if result.migrated_from == options.legacy_keyfile and not dry_run else ""
         click.echo(f"prune2bib: took {result.migrated} citation key(s) from {result.migrated_from}{renamed}; keys now live in {path}", err=True)
     changes = result.changes
-    verb = "would change" if dry_run else ("is new" if result.old is None else "changed")
     if result.old is None and not (full or dry_run):
         click.echo(f"prune2bib: {path} is new: {len(result.lock.papers)} papers", err=True)
-    elif changes or full or dry_run:
+    elif changes:
+        verb = "would change" if dry_run else "changed"
         click.echo(f"prune2bib: {path} {verb}: {project.diff.counts(changes)}", err=not dry_run)
+    elif full or dry_run:
+        click.echo(f"prune2bib: {path}: no changes", err=not dry_run)
     for change in changes if (full or dry_run) else result.key_changes:
         click.echo(change.line(), err=not dry_run)
 
@@ -470,7 +453,8 @@ def _write_output(records, fmt, options, output: Path | None, split: Path | None
         for name in done.kept:
             click.echo(f"prune2bib: kept {split / name}: an earlier run wrote it, but it was edited since", err=True)
         removed = f"; removed {len(done.removed)} stale: {', '.join(done.removed)}" if done.removed else ""
-        return f"{entries} written to {len(done.written)} files in {split}{removed}"
+        files = f"{len(done.written)} {'file' if len(done.written) == 1 else 'files'}"
+        return f"{entries} written to {files} in {split}{removed}"
     text = writers.render(records, fmt, options)
     if output:
         outputs.write_atomic(output, text, "-o")
@@ -488,7 +472,7 @@ def _write_output(records, fmt, options, output: Path | None, split: Path | None
 def list_rows(readme_spec, columns, types, years, since, until, venues, as_json):
     """Print the parsed rows as a table with a header row (or JSON lines)."""
     parsed = _load_list(readme_spec, offline=False, columns=columns)
-    rows = _selected_rows(list(parsed.entries), _row_filter(parsed.taxonomy, types, years, since, until, venues))
+    rows = _selected_rows(list(parsed.entries), _row_filter(parsed.taxonomy, types, years, since, until, venues), parsed.taxonomy)
     if as_json:
         for entry, ident in rows:
             click.echo(json.dumps(_entry_json(entry, ident), ensure_ascii=False, sort_keys=True))

@@ -273,7 +273,7 @@ class Http:
     clock: Callable[[], float] = time.monotonic
     sleep: Callable[[float], None] = time.sleep
     jitter: Callable[[], float] = random.random  # in [0, 1)
-    warn: Callable[[str], None] = lambda msg: print(f"prune2bib: {msg}", file=sys.stderr)
+    warn: Callable[[str], None] = lambda msg: _stderr_line(msg)
 
     memory: PaceMemory | None = None  # learned intervals across runs (the cache); None: this run only
 
@@ -595,6 +595,13 @@ class _Httpx2ThroughHttp:
         headers.update({"User-Agent": ua, "X-USER-AGENT": ua})
         client = self._http.httpx2_client()
         return self._http.call(self._service, lambda: client.get(url, params=params, headers=headers))
+
+
+def _stderr_line(message: str) -> None:
+    """'prune2bib: <message>' on its own line of stderr; on a terminal the progress line being
+    drawn there is cleared first (it is drawn again on its next tick)."""
+    clear = "\r\x1b[K" if sys.stderr.isatty() else ""
+    print(f"{clear}prune2bib: {message}", file=sys.stderr, flush=True)
 
 
 def _html_instead_of_data(service: str, response) -> bool:
