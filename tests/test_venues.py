@@ -331,3 +331,24 @@ def test_the_real_lists_venues_are_known_and_journals_are_articles():
             kinds[venue.kind] = kinds.get(venue.kind, 0) + 1
     assert kinds[venues.JOURNAL] >= 50 and kinds[venues.WORKSHOP] >= 10 and kinds[venues.CONFERENCE] >= 500
     assert len(unknown) <= len(set(unknown)) + 1 <= 10, unknown  # a few one-off venues (books, small meetings)
+
+
+def test_the_cli_venue_filter_and_its_valid_values(tmp_path):
+    from clirun import run_cli
+
+    readme = tmp_path / "list.md"
+    readme.write_text(
+        "### 2022\n\n| Title | Venue | Type | Code |\n|---|---|---|---|\n"
+        "| [Synthetic paper 1](https://arxiv.org/abs/2201.00001) | NIPS | `F` | - |\n"
+        "| [Synthetic paper 2](https://arxiv.org/abs/2201.00002) | NeurIPS'22 **(Oral)** | `F` | - |\n"
+        "| [Synthetic paper 3](https://arxiv.org/abs/2201.00003) | IEEE TPAMI | `W` | - |\n"
+        "| [Synthetic paper 4](https://arxiv.org/abs/2201.00004) | IEEE | `W` | - |\n",
+        encoding="utf-8",
+    )
+    result = run_cli("export", "--no-resolve", "--no-lock", "--readme", readme, "--venue", "nips", "-f", "csljson")
+    assert result.exit_code == 0, result.stderr
+    assert sorted(i["title"] for i in json.loads(result.stdout)) == ["Synthetic paper 1", "Synthetic paper 2"]
+    failed = run_cli("export", "--no-resolve", "--no-lock", "--readme", readme, "--venue", "NOPE")
+    assert failed.exit_code == 2 and failed.stdout == ""
+    # (the first stderr line is the reader's summary of a README given with --readme)
+    assert failed.stderr.splitlines()[-1] == "prune2bib: no row has --venue NOPE; the list's venues: IEEE, NeurIPS, TPAMI; nothing written"
