@@ -278,7 +278,8 @@ def _export(readme_spec, columns, types, years, since, until, venues, fmt, outpu
         taxonomy, entries = listed.taxonomy, listed.entries
         names, row_filter = _type_names(taxonomy, type_names), _row_filter(taxonomy, types, years, since, until, venues)
         _selected_rows(entries, row_filter, taxonomy)  # none selected: an error before any work
-        result = project.export(entries, row_filter, options, old, resolve_settings, settings.progress_bar)
+        result = project.export(entries, row_filter, options, old, resolve_settings, settings.progress_bar,
+                                taxonomy=listed.taxonomy if listed.parsed is not None else None)  # fmt: skip
         outcomes = result.outcomes
         # --frozen writes no lock; nor does a run that will write no bibliography (--resolved-only, none resolved).
         writes_lock = not frozen and not (resolved_only and not _resolved(outcomes))
@@ -343,11 +344,13 @@ def _tell_changes(result, options, *, full: bool, dry_run: bool) -> None:
         renamed = f" (renamed {project.session.migrated_name(result.migrated_from).name})" if result.migrated_from == options.legacy_keyfile and not dry_run else ""
         click.echo(f"prune2bib: took {result.migrated} citation key(s) from {result.migrated_from}{renamed}; keys now live in {path}", err=True)
     changes = result.changes
-    verb = "would change" if dry_run else ("is new" if result.old is None else "changed")
     if result.old is None and not (full or dry_run):
         click.echo(f"prune2bib: {path} is new: {len(result.lock.papers)} papers", err=True)
-    elif changes or full or dry_run:
+    elif changes:
+        verb = "would change" if dry_run else "changed"
         click.echo(f"prune2bib: {path} {verb}: {project.diff.counts(changes)}", err=not dry_run)
+    elif full or dry_run:
+        click.echo(f"prune2bib: {path}: no changes", err=not dry_run)
     for change in changes if (full or dry_run) else result.key_changes:
         click.echo(change.line(), err=not dry_run)
 

@@ -65,7 +65,8 @@ class RowOutcome:
     provenance: Provenance = field(default_factory=Provenance)
     title_mismatch: bool = False
     refused: bool = False  # withdrawn or rejected: reported, never exported as accepted
-    fetched: str = ""  # when the link's own source record was fetched (ISO 8601), if it was
+    fetched: str = ""  # when the link's own record was fetched (ISO 8601), if there is one
+    link_source: str = ""  # the source of that record: 'arxiv', 'crossref' (a DOI) or 'openreview'
 
     def report_line(self) -> str:
         """One JSON line for `--report`."""
@@ -138,7 +139,11 @@ def _merged(entry: Entry, ident: Identifier, found: resolve.Outcome, prefer: str
         getattr(found, "title_mismatch", False),
         found.refused,
         found.provenance.fetched,
+        _LINK_SOURCES.get(found.key.partition(":")[0], ""),
     )
+
+
+_LINK_SOURCES = {"arxiv": "arxiv", "doi": "crossref", "openreview": "openreview"}  # resolve.Outcome.key prefixes
 
 
 def _not_accepted(base: Record, reason: str) -> Record:

@@ -14,7 +14,7 @@ a delimiter row with as many cells, then rows up to a blank line or another bloc
 
 Work is bounded: every line is looked at a constant number of times (interesting lines are found
 by one regular expression over the whole text, table rows are read once), and a document with
-more than `MAX_TABLE_ROWS` table(-shaped) lines is refused before any cell is parsed.
+more than `MAX_BLOCKS` blocks (table rows, headings, code blocks, comments) is refused early.
 """
 
 from __future__ import annotations
@@ -25,9 +25,10 @@ from functools import lru_cache
 
 from prune2bib.errors import ReadmeError
 
-# A real list of 10 MiB holds 27,000 (Awesome-Pruning's rows, ~380 bytes) to 53,000 rows (~200 bytes);
-# more is refused as not a paper list, which keeps the per-row work (cells, entries) bounded.
-MAX_TABLE_ROWS = 60_000
+# A real list of 10 MiB holds 27,000 (Awesome-Pruning's rows, ~380 bytes) to 53,000 rows (~200 bytes)
+# and a few hundred headings; more blocks (table rows, headings, code blocks, comments) are refused
+# as not a paper list, which bounds the work done per block (cells, entries, heading years).
+MAX_BLOCKS = 60_000
 
 # Lines worth a look: headings, HTML, emphasis, fences, a year at the start, or any pipe.
 _INTERESTING = re.compile(r"^[ \t]{0,3}(?:[#<*_`~]|(?:19|20)\d\d)[^\n]*|^[^\n|]*\|[^\n]*", re.M)
@@ -130,15 +131,18 @@ def scan(text: str) -> Document:
         if first in ("`", "~"):
             fence = _FENCE.match(line)
             if fence:
+                state.count(1)
                 skip_until = _end_of_fence(text, lines, pos, fence.group(1))
                 continue
         elif first == "<" and line.lstrip().startswith("<!--"):
+            state.count(1)
             end = text.find("-->", pos)
             skip_until = len(text) if end < 0 else lines.end_of(end)
             continue
         if first != "|":
             heading = _heading(line, line_no)
             if heading is not None:
+                state.count(1)
                 blocks.append(heading)
                 continue
         if "|" not in line:
@@ -157,9 +161,10 @@ class _State:
 
     def count(self, n: int) -> None:
         self.rows += n
-        if self.rows > MAX_TABLE_ROWS:
+        if self.rows > MAX_BLOCKS:
             raise ReadmeError(
-                f"more than {MAX_TABLE_ROWS:,} table rows: too large for a paper list (prune2bib reads up to {MAX_TABLE_ROWS:,})"
+                f"more than {MAX_BLOCKS:,} table rows, headings and other blocks: too large for a paper list "
+                f"(prune2bib reads up to {MAX_BLOCKS:,})"
             )
 
 

@@ -124,10 +124,10 @@ def _parse_cells(cells: list[str]) -> list[list[Piece]]:
 
 def plain_text(cell: str, budget: Budget) -> str:
     """The cell as plain text: link labels kept, markup, badges and tags dropped."""
-    return _plain(pieces(cell, budget))
+    return plain(pieces(cell, budget))
 
 
-def _plain(found: list[Piece]) -> str:
+def plain(found: list[Piece]) -> str:
     return " ".join(p.text for p in found if p.kind != "break" and not p.badge)
 
 
