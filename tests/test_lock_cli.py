@@ -110,3 +110,22 @@ def test_update_refuses_frozen_and_no_lock(tmp_path):
     for flag in ("--frozen", "--no-lock"):
         line = assert_one_line_error(run_cli("update", flag, "-o", tmp_path / "refs.bib"), 2)
         assert "update works on the lock" in line
+
+
+def test_frozen_from_the_lock_alone_keeps_another_lists_own_taxonomy(tmp_path):
+    # D-X-Y/Awesome-AutoDL's own legend: G gradient-based, RL reinforcement learning, … — the
+    # lock records it, so the lock's rows alone give the same groups and tags.
+    from conftest import DATA
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    autodl = DATA / "lists" / "D-X-Y-Awesome-AutoDL.md"
+    first = run_cli("export", "--no-resolve", "--readme", autodl, "-o", tmp_path / "a" / "autodl.ris")
+    assert first.exit_code == 0, first.stderr
+    taxonomy = json.loads((tmp_path / "a" / "prune2bib.lock").read_text())["taxonomy"]
+    assert taxonomy["codes"][:2] == ["G", "RL"] and taxonomy["names"]["RL"] == "reinforcement learning"
+    (tmp_path / "b" / "prune2bib.lock").write_bytes((tmp_path / "a" / "prune2bib.lock").read_bytes())
+    frozen = run_cli("export", "--frozen", "-o", tmp_path / "b" / "autodl.ris")
+    assert frozen.exit_code == 0, frozen.stderr
+    assert (tmp_path / "b" / "autodl.ris").read_bytes() == (tmp_path / "a" / "autodl.ris").read_bytes()
+    assert "KW  - reinforcement learning" in (tmp_path / "b" / "autodl.ris").read_text()

@@ -239,3 +239,14 @@ def test_where_the_lock_lives(output, split, lock, where):
 
     as_path = lambda p: Path(p) if p else None  # noqa: E731
     assert lock_path(as_path(output), as_path(split), as_path(lock)) == Path(where)
+
+
+def test_the_lists_taxonomy_is_kept():
+    from prune2bib.taxonomy import Taxonomy
+
+    taxonomy = Taxonomy(("Q", "S", "X"), {"Q": "quantisation", "S": "sparsity"}, frozenset({"Q", "S"}))
+    lock = Lock(LOCK.papers, LOCK.retired, taxonomy=taxonomy)
+    text_ = lockfile.render(lock)
+    assert '  "taxonomy": {\n    "codes": ["Q", "S", "X"],\n    "names": {"Q": "quantisation", "S": "sparsity"},\n    "defined": ["Q", "S"]\n  },\n' in text_
+    again = lockfile.parse(text_.encode())
+    assert again.taxonomy == taxonomy and again.same_as(lock) and not again.same_as(LOCK)

@@ -136,7 +136,8 @@ def test_dblp_facts_of_the_lists_conferences_are_kept():
     from prune2bib import venues_dblp
 
     assert venues_dblp.toc_keys("NIPS", 2019) == ("db/conf/nips/nips2019.bht",)
-    assert venues_dblp.toc_keys("NeurIPS'20", 2020) == ("db/conf/nips/neurips2020.bht",)
+    assert venues_dblp.toc_keys("neurips", 2020) == ("db/conf/nips/neurips2020.bht",)
+    assert venues_dblp.dblp_venue("ICLR (DBLP key conf/iclrw/A17)") is None  # DBLP's names are taken whole
     assert venues_dblp.toc_keys("ICCV", 2020) == ()
     assert len(venues_dblp.toc_keys("ECCV", 2022)) == 39
     assert venues_dblp.toc_keys("TPAMI", 2020) == ()  # a journal has a stream, no proceedings pages
@@ -304,3 +305,50 @@ def test_series_are_told_from_books(series):
     record = to_record(message)
     assert (record.container_title, record.collection_title) == ("Computer Vision – ACCV 2020", series)
     assert venues.is_series(series) and not venues.is_series("Computer Vision – ACCV 2020")
+
+
+# ---------------------------------------------------------------------- the corpus of real lists
+
+
+def test_the_real_lists_venues_are_known_and_journals_are_articles():
+    """tests/data/lists/ (eight real lists, SOURCES.json): almost every Venue cell is in the table,
+    and every journal row exports as an article, every preprint row in the preprint form."""
+    from pathlib import Path
+
+    from prune2bib.readme import parse_readme
+
+    kinds, unknown = {}, []
+    for path in sorted((Path(__file__).parent / "data" / "lists").glob("*.md")):
+        parsed = parse_readme(path.read_text(encoding="utf-8"))
+        for row in getattr(parsed, "entries", parsed):
+            venue = venues.lookup(row.venue)
+            if venue is None:
+                unknown.append(row.venue)
+                continue
+            record = record_from_entry(row, identify(row.url))
+            expected = {venues.JOURNAL: ARTICLE_JOURNAL, venues.PREPRINT: PREPRINT}.get(venue.kind, PAPER_CONFERENCE)
+            assert record.type == expected, (path.name, row.line, row.venue)
+            kinds[venue.kind] = kinds.get(venue.kind, 0) + 1
+    assert kinds[venues.JOURNAL] >= 50 and kinds[venues.WORKSHOP] >= 10 and kinds[venues.CONFERENCE] >= 500
+    assert len(unknown) <= len(set(unknown)) + 1 <= 10, unknown  # a few one-off venues (books, small meetings)
+
+
+def test_the_cli_venue_filter_and_its_valid_values(tmp_path):
+    from clirun import run_cli
+
+    readme = tmp_path / "list.md"
+    readme.write_text(
+        "### 2022\n\n| Title | Venue | Type | Code |\n|---|---|---|---|\n"
+        "| [Synthetic paper 1](https://arxiv.org/abs/2201.00001) | NIPS | `F` | - |\n"
+        "| [Synthetic paper 2](https://arxiv.org/abs/2201.00002) | NeurIPS'22 **(Oral)** | `F` | - |\n"
+        "| [Synthetic paper 3](https://arxiv.org/abs/2201.00003) | IEEE TPAMI | `W` | - |\n"
+        "| [Synthetic paper 4](https://arxiv.org/abs/2201.00004) | IEEE | `W` | - |\n",
+        encoding="utf-8",
+    )
+    result = run_cli("export", "--no-resolve", "--no-lock", "--readme", readme, "--venue", "nips", "-f", "csljson")
+    assert result.exit_code == 0, result.stderr
+    assert sorted(i["title"] for i in json.loads(result.stdout)) == ["Synthetic paper 1", "Synthetic paper 2"]
+    failed = run_cli("export", "--no-resolve", "--no-lock", "--readme", readme, "--venue", "NOPE")
+    assert failed.exit_code == 2 and failed.stdout == ""
+    # (the first stderr line is the reader's summary of a README given with --readme)
+    assert failed.stderr.splitlines()[-1] == "prune2bib: no row has --venue NOPE; the list's venues: IEEE, NeurIPS, TPAMI; nothing written"

@@ -124,7 +124,9 @@ class Stage:
         self.cache, self.http, self.options = cache, http, options
         self.listings: dict[tuple[str, int], _Listing] = {}
 
-    def resolve(self, wants: list[Want]) -> dict[int, Found]:
+    def resolve(self, wants: list[Want], done: Callable[[int, Found], None] | None = None) -> dict[int, Found]:
+        """What each row's published version is; `done(index, found)` as each row is settled (the
+        progress line moves while rows are searched and filled, not only at the end)."""
         groups: dict[tuple[str, int], list[Want]] = {}
         for want in wants:
             key = venue_year(want.entry)
@@ -136,6 +138,8 @@ class Stage:
         for want in wants:
             key = venue_year(want.entry)
             found[want.index] = self._one(want, key) if key else Found(reason=f"DBLP does not know the venue {want.entry.venue!r}")
+            if done is not None:
+                done(want.index, found[want.index])
         return found
 
     # ---------------------------------------------------------------- listings

@@ -143,9 +143,8 @@ class _Run:
         for i in range(len(self.rows)):
             self._settle(i)  # rows without a link route, and cached rows that need nothing more
         wants = [published.Want(i, e, ident) for i, (e, ident) in enumerate(self.rows) if self.results[i] is None]
-        found = published.Stage(self.cache, self.http, self._published_options()).resolve(wants)
-        for want in wants:
-            self._done(want.index, self._final(want.index, found[want.index]))
+        stage = published.Stage(self.cache, self.http, self._published_options())
+        stage.resolve(wants, done=lambda i, found: self._done(i, self._final(i, found)))
         return [o for o in self.results if o is not None]
 
     def _published_options(self) -> published.Options:

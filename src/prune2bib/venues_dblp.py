@@ -37,11 +37,15 @@ class DblpVenue:
 
 
 def dblp_venue(venue: str) -> DblpVenue | None:
-    """The DBLP view of a venue as a cell or DBLP spells it ('NIPS', 'CVPR 2023', 'IEEE Trans.
-    Pattern Anal. Mach. Intell.'), or None when the table gives it no DBLP stream."""
-    found = venues.lookup(venue)
-    if found is None or found.dblp is None:
-        return None
+    """The DBLP view of a venue by one of its names as a whole ('NIPS', 'neurips', 'IEEE Trans.
+    Pattern Anal. Mach. Intell.'), or None when the table gives it no DBLP stream. Nothing is
+    taken out of the name: DBLP's 'ICLR (Workshop)' or a hit marked 'ICLR (DBLP key conf/iclrw/…)'
+    is not ICLR (a Venue cell goes through `proceedings_venue`)."""
+    found = venues.table().by_key.get(venues.key(venue))
+    return _view(found) if found is not None and found.dblp is not None else None
+
+
+def _view(found: venues.Venue) -> DblpVenue:
     return DblpVenue(found.id, found.dblp.stream, found.dblp.series or found.long_name(), found.dblp)
 
 
@@ -71,4 +75,12 @@ def proceedings_venue(cell: str) -> DblpVenue | None:
     """The DBLP view of a Venue cell that names a conference (the venues whose published version
     is looked for in DBLP's proceedings); None for journals, workshops, preprints, unknown ones."""
     found = venues.lookup(cell)
-    return dblp_venue(found.id) if found is not None and found.kind == venues.CONFERENCE else None
+    return _view(found) if found is not None and found.kind == venues.CONFERENCE and found.dblp is not None else None
+
+
+def __getattr__(name: str):
+    # PROCEEDINGS_TITLES, as this module held it before the facts moved into the venue table:
+    # {(venue id, year): DBLP's proceedings title}.
+    if name == "PROCEEDINGS_TITLES":
+        return {(v.id, year): title for v in venues.table().venues if v.dblp for year, title in v.dblp.proceedings}
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

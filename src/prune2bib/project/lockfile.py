@@ -26,8 +26,10 @@ changed. Per paper:
                 — a DBLP listing, a Crossref fill — when the resolving run took it). A field not
                 listed here is the list's own: title, venue, year, link, types, code
 
-`retired-keys` keeps the keys of papers that left the list (with their identities), so a key is
-never handed to another paper and a paper that comes back gets its key back.
+`taxonomy` records the list's type codes, their names and order (its legend), so that the lock's
+own rows give the same groups and tags as the list did. `retired-keys` keeps the keys of papers
+that left the list (with their identities), so a key is never handed to another paper and a paper
+that comes back gets its key back.
 
 Writing is atomic (a temporary file in the same directory, fsync, rename): a crash or a kill
 leaves the old lock or the new one, never half of one. Reading checks everything and reports the
@@ -54,6 +56,7 @@ except ImportError:  # not POSIX: leftovers of killed writers stay (hidden, harm
 
 from prune2bib.errors import LockError
 from prune2bib.record import ARTICLE_JOURNAL, PAPER_CONFERENCE, Record
+from prune2bib.taxonomy import Taxonomy
 
 from . import csl
 from .identity import link_identity, normalised_title
@@ -142,6 +145,7 @@ class Lock:
     papers: tuple[Paper, ...] = ()
     retired: tuple[Retired, ...] = ()
     prefer: str = "published"  # --prefer the records were merged with
+    taxonomy: Taxonomy | None = None  # the list's type codes and names, for when the lock's rows stand in
 
     def by_key(self) -> dict[str, Paper]:
         return {p.key: p for p in self.papers}
@@ -152,7 +156,7 @@ class Lock:
     def same_as(self, other: "Lock | None") -> bool:
         """Whether both would be written as the same text (in any order; the list's own field
         sources, which are not written, aside): a warm run compares instead of rendering."""
-        if other is None or self.prefer != other.prefer or len(self.papers) != len(other.papers):
+        if other is None or (self.prefer, self.taxonomy) != (other.prefer, other.taxonomy) or len(self.papers) != len(other.papers):
             return False
         if sorted(self.retired, key=lambda r: r.key) != sorted(other.retired, key=lambda r: r.key):
             return False
@@ -179,6 +183,7 @@ def render(lock: Lock) -> str:
         "about": "Written by prune2bib: the bibliography's resolved records and citation keys. Commit it; "
         "`prune2bib update` refreshes it, `prune2bib export --frozen` rebuilds the outputs from it alone.",
         "prefer": lock.prefer,
+        **({"taxonomy": _taxonomy_json(lock.taxonomy)} if lock.taxonomy is not None else {}),
         "papers": [_paper_json(p) for p in papers],
         "retired-keys": [{"key": r.key, "key-state": r.key_state, "identities": list(r.identities)} for r in retired],
     }
@@ -203,13 +208,18 @@ def _paper_json(paper: Paper) -> dict[str, Any]:
     }
 
 
+def _taxonomy_json(taxonomy: Taxonomy) -> dict[str, Any]:
+    return {"codes": list(taxonomy.codes), "names": {c: taxonomy.names[c] for c in taxonomy.codes if c in taxonomy.names},
+            "defined": [c for c in taxonomy.codes if c in taxonomy.defined]}  # fmt: skip
+
+
 def _source_json(source: Source) -> dict[str, str]:
     return {"source": source.name, "fetched": source.fetched} if source.fetched else {"source": source.name}
 
 
 # Objects and lists expanded one item per line, by their path; everything deeper sits on one line
 # (an author list, a source), so a changed field is a changed line.
-_EXPANDED = {(), ("papers",), ("papers", "*"), ("retired-keys",)} | {("papers", "*", k) for k in ("row", "record", "sources")}
+_EXPANDED = {(), ("papers",), ("papers", "*"), ("retired-keys",), ("taxonomy",)} | {("papers", "*", k) for k in ("row", "record", "sources")}
 
 
 def _layout(value: Any, path: tuple) -> str:
@@ -329,6 +339,7 @@ def _parse(data: bytes) -> Lock:
     prefer = top.get("prefer", "published")
     if prefer not in PREFER:
         raise _Problem(f'"prefer" must be one of {", ".join(PREFER)}')
+    taxonomy = _taxonomy(top["taxonomy"]) if "taxonomy" in top else None
     papers = tuple(_paper(p, n) for n, p in enumerate(_list(top.get("papers", []), '"papers"'), 1))
     retired = tuple(_retired(r, n) for n, r in enumerate(_list(top.get("retired-keys", []), '"retired-keys"'), 1))
     seen: dict[str, str] = {}
@@ -336,7 +347,17 @@ def _parse(data: bytes) -> Lock:
         if key.casefold() in seen:
             raise _Problem(f"key {key!r} appears twice (keys are compared without case, as BibTeX does)")
         seen[key.casefold()] = key
-    return Lock(papers, retired, prefer)
+    return Lock(papers, retired, prefer, taxonomy)
+
+
+def _taxonomy(item: Any) -> Taxonomy:
+    obj = _dict(item, '"taxonomy"')
+    codes = _list(obj.get("codes", []), '"taxonomy.codes"')
+    names = _dict(obj.get("names", {}), '"taxonomy.names"')
+    defined = _list(obj.get("defined", []), '"taxonomy.defined"')
+    if not all(isinstance(c, str) for c in codes + defined) or not all(isinstance(v, str) for v in names.values()):
+        raise _Problem('"taxonomy" must hold strings')
+    return Taxonomy(tuple(codes), dict(names), frozenset(defined))
 
 
 def _paper(item: Any, n: int) -> Paper:

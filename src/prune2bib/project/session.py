@@ -71,10 +71,12 @@ def export(
     old: Lock | None,
     resolve_settings=None,
     progress_bar: ProgressBar | None = None,
+    taxonomy: Taxonomy | None = None,
 ) -> Result:
     """Key and record every selected row, from the lock where it can, and say what changed.
 
-    `resolve_settings` None means README data only for the rows that need resolution."""
+    `resolve_settings` None means README data only for the rows that need resolution. `taxonomy`:
+    the list's, as read (None: the lock's rows stood in, and the lock keeps the one it has)."""
     base = old or Lock(prefer=options.prefer)
     rows = [row_of(e) for e in entries]
     matches, gone = match_rows(rows, base.papers)
@@ -103,7 +105,7 @@ def export(
         papers.append(new)
         changes += diff.compare(paper, new, given.replaced)
         keyed.append(outcome)
-    lock = Lock(tuple(papers), keying.retired, options.prefer)
+    lock = Lock(tuple(papers), keying.retired, options.prefer, taxonomy or base.taxonomy)
     return Result(keyed, lock, old, diff.ordered(changes), keying.migrated, legacy_path if keying.migrated else None, len(resolved))
 
 
@@ -303,8 +305,8 @@ def load_list(spec: str | None, lock: Lock | None, lock_path: Path, *, offline: 
     `--readme` is read as always (`--frozen` refuses a URL: it reads no network). Without it: the
     upstream README; with a lock, the rows the lock records stand in when the upstream cannot be
     read, offline, and with `--frozen` (they are this project's list as of its last update, newer
-    than the snapshot bundled with prune2bib). Those rows are the upstream list's, so its
-    taxonomy (Awesome-Pruning's legend) names their codes."""
+    than the snapshot bundled with prune2bib). Their type codes and names are the taxonomy the lock
+    recorded from the list (a lock written before it recorded one: Awesome-Pruning's legend)."""
     from prune2bib import readme_source
     from prune2bib.errors import NetworkError, ReadmeError
 
@@ -314,7 +316,7 @@ def load_list(spec: str | None, lock: Lock | None, lock_path: Path, *, offline: 
 
     def recorded_rows(origin: str) -> Listed:
         entries = entries_from_lock(lock)
-        return Listed(entries, origin, AWESOME_PRUNING.with_codes(c for e in entries for c in e.types))
+        return Listed(entries, origin, (lock.taxonomy or AWESOME_PRUNING).with_codes(c for e in entries for c in e.types))
 
     if spec is not None:
         if frozen and spec.startswith(("http://", "https://")):
