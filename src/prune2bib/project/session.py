@@ -93,10 +93,17 @@ def export(
     slots = [keys.Slot(outcomes[i].record, *_key_of(matches[i].paper)) for i in selected]
     keying = keys.assign(slots, [p.key for p in kept], retired, legacy)
     checked = options.now().astimezone(timezone.utc).isoformat(timespec="seconds")
-    papers, changes, keyed = list(kept), [diff.removed(p) for p in gone], []
+    papers, keyed, changes = list(kept), [], []
+    # A "new" row that took back the key of an entry gone from the list is that paper, moved (to
+    # another year's table, with another link): one change, not a removal and an addition.
+    returned = {g.key for i, g in zip(selected, keying.given) if matches[i].paper is None} & {p.key for p in gone}
+    changes += [diff.removed(p) for p in gone if p.key not in returned]
+    gone_by_key = {p.key: p for p in gone}
     for i, given in zip(selected, keying.given):
         outcome = replace(outcomes[i], record=outcomes[i].record.with_(id=given.key))
         old_paper = matches[i].paper
+        if old_paper is None and given.key in returned:
+            old_paper = gone_by_key[given.key]
         if i in resolved:
             aged = bool(old_paper and options.update and _aged(old_paper, options))
             new = _paper(given, rows[i], outcome, old_paper, checked, aged)
