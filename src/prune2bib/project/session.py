@@ -213,7 +213,8 @@ def _locked(entry: Entry, paper: Paper) -> pipeline.RowOutcome:
     given = {n: s.name for n, s in paper.sources}
     fields = tuple((n, given.get(n, LIST_SOURCE)) for n in csl.FIELDS if getattr(record, n) not in ("", (), None))
     source = given.get("title", "")
-    return pipeline.RowOutcome(entry, identify(entry.url), record, status, source, paper.reason, Provenance(fields), refused=paper.status == "refused")
+    return pipeline.RowOutcome(entry, identify(entry.url), record, status, source, paper.reason, Provenance(fields),
+                               refused=paper.status == "refused", from_lock=True)  # fmt: skip
 
 
 _OUTCOME_STATUS = {"skipped": "skipped", "readme": "readme", "offline": "cache-miss"}
