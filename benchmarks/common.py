@@ -184,12 +184,7 @@ class Scenario:
         writes and reads `prune2bib.lock` beside its output by default: no measure here may
         find another measure's lock)."""
         out = self.work / f"{tag}.{FORMATS[fmt]}"
-<<<<<<< HEAD
-        lock = () if "--lock" in more else ("--no-lock",)  # the cache alone, unless the lock is measured
-        return ["export", "--readme", str(self.readme), "-f", fmt, "-o", str(out), *lock, *more]
-=======
         return ["export", "--readme", str(self.readme), "-f", fmt, "-o", str(out), *(("--lock", str(lock)) if lock else ("--no-lock",))]
->>>>>>> main
 
     def export(self, fmt: str = "bibtex", tag: str = "run", *, lock: Path | None = None, scale: float = 1.0,
                home: Path | None = None) -> tuple[Run, dict[str, int]]:  # fmt: skip
