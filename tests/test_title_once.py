@@ -33,7 +33,7 @@ def _authorless_bib(rows: int | None = None) -> tuple[str, dict[str, str]]:
     """The README-only export of the real list: (BibTeX text, {key: title})."""
     entries = parse_readme((DATA / "awesome-pruning-README-upstream.md").read_text(encoding="utf-8"))
     selected = pipeline.select_rows(entries, pipeline.RowFilter())[:rows]
-    outcomes = pipeline.assign_keys(pipeline.resolve_rows(selected, None), None)
+    outcomes = pipeline.assign_keys(pipeline.resolve_rows(selected, None))
     records = [o.record for o in outcomes]
     return writers.render(records, "bibtex"), {r.id: r.title for r in records}
 

@@ -7,7 +7,9 @@ or against what a row's link proves (`identify.implied_venue`):
 - `duplicate-row`: the same link and title listed twice;
 - `venue-mismatch`: the link is a NeurIPS / CVF / PMLR-ICML / IJCAI / AAAI page of another venue
   than the Venue cell names (OpenReview, arXiv and DOI links prove no venue);
-- `year-mismatch`: the link shows a year other than the row's section year.
+- `year-mismatch`: the link shows a year other than the row's section year;
+- `space-before-punctuation`, `glued-words`, `title-case`: slips in a title, judged against the
+  list's own titles and data/proper-nouns.txt (`titles`); the export carries the fixed title.
 
 Messages are one line and stable (tests compare them). Errata come sorted by line, then code.
 """
@@ -19,6 +21,7 @@ from dataclasses import dataclass
 from prune2bib import taxonomy
 from prune2bib.identify import identify, implied_venue
 from prune2bib.readme import Entry
+from prune2bib.titles import title_errata
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,7 @@ class Erratum:
 def find_errata(entries: list[Entry]) -> list[Erratum]:
     """Every erratum of the parsed list, sorted by (line, code, message)."""
     found = [Erratum(e.line, a.code, a.message) for e in entries for a in e.anomalies]
+    found += [Erratum(line, code, message) for line, code, message in title_errata(entries)]
     found += _repeated_links(entries)
     for entry in entries:
         found += _link_disagreements(entry)
