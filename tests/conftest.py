@@ -144,6 +144,19 @@ def http(clock, retry_attempts):
 
 
 @pytest.fixture
+def fake_services(clock, monkeypatch):
+    """One local server on the fake clock standing in for every service (OpenReview v2 under /v2:
+    v1 and v2 are two hosts); a test routes the paths it needs."""
+    from fakeserver import FakeServer
+
+    with FakeServer(clock=clock) as srv:
+        for name in ("ARXIV", "CROSSREF", "DBLP", "OPENREVIEW"):
+            monkeypatch.setenv(f"PRUNE2BIB_{name}_URL", srv.url)
+        monkeypatch.setenv("PRUNE2BIB_OPENREVIEW2_URL", srv.url + "/v2")
+        yield srv
+
+
+@pytest.fixture
 def cache(tmp_path):
     from prune2bib.cache import open_cache
 

@@ -193,5 +193,5 @@ def test_crossref_outage_leaves_rows_unresolved(rows_by_link, http, cache):
     rows = [rows_by_link[link] for link, *_ in SPRINGER_FACTS]
     first, second = resolve_rows(rows, Settings(), cache=cache, http=http)
     assert first.status == "unresolved" and "crossref: HTTP 503 after 2 attempt" in first.reason
-    assert second.status == "unresolved" and "unreachable" in second.reason
+    assert second.status == "unresolved" and "not asked again this run" in second.reason
     assert http.sent("crossref") == 2

@@ -64,8 +64,9 @@ BAD_PATHS = {
     "--report missing dir": lambda t: (["--report", t / "missing" / "rows.jsonl"], "does not exist"),
     "--report /proc": lambda t: (["--report", "/proc/rows.jsonl"], "does not accept new files"),
     "--report is a directory": lambda t: (["--report", t / "folder.bib"], "it is a directory"),
-    "--keys missing dirs": lambda t: (["--keys", t / "missing" / "deeper" / "keys.json"], "does not exist"),
-    "--keys /proc": lambda t: (["--keys", "/proc/keys.json"], "does not accept new files"),
+    "--lock missing dirs": lambda t: (["--lock", t / "missing" / "deeper" / "prune2bib.lock"], "does not exist"),
+    "--lock /proc": lambda t: (["--lock", "/proc/prune2bib.lock"], "does not accept new files"),
+    "--lock is a directory": lambda t: (["--lock", t / "folder.bib"], "it is a directory"),
 }
 
 
@@ -82,11 +83,25 @@ def test_bad_output_path_is_one_line_before_any_request(case, readme, services, 
     assert tree(work) == before  # nothing created: no directory, no temporary file
 
 
-def test_default_key_file_location_that_cannot_be_written(services, monkeypatch, work):
-    monkeypatch.setenv("PRUNE2BIB_DATA_DIR", "/proc/prune2bib-data")
+def test_default_lock_in_a_working_directory_that_cannot_be_written(services, monkeypatch):
+    """Output on stdout: the lock goes in the current directory, checked like any output."""
+    monkeypatch.chdir("/proc")
+    line = assert_one_line_error(run_cli("export", "-f", "bibtex"), 2, "prune2bib: cannot write prune2bib.lock (the lock")
+    assert "directory /proc: it does not accept new files" in line
+    assert services.log == []
+
+
+def test_missing_key_file_to_read_is_one_line_before_any_request(services, work):
+    line = assert_one_line_error(run_cli("export", "--keys", work / "nope" / "keys.json", "-o", work / "refs.bib"))
+    assert line == f"prune2bib: --keys {work / 'nope' / 'keys.json'}: there is no such key file"
+    assert services.log == [] and tree(work) == set()
+def test_a_lock_beside_an_output_that_cannot_hold_it(services, work):
+    # -o names a writable file, but the lock beside it cannot be written: refused before any work.
+    (work / "refs.bib").write_text("")
+    (work / "prune2bib.lock").mkdir()
     line = assert_one_line_error(run_cli("export", "-o", work / "refs.bib"), 2, "prune2bib: cannot write")
-    assert "/proc/prune2bib-data/citekeys.json" in line and "PRUNE2BIB_DATA_DIR" in line
-    assert services.log == [] and not (work / "refs.bib").exists()
+    assert f"{work / 'prune2bib.lock'} (the lock, --lock): it is a directory" in line
+    assert services.log == []
 
 
 @pytest.mark.parametrize("command", [["export", "-o", "{tmp}/refs.bib"], ["check", "--resolve"]])
@@ -98,12 +113,17 @@ def test_cache_location_that_cannot_be_written_stops_before_any_request(command,
     assert services.log == [] and tree(work) == {"file"}
 
 
-def test_default_key_file_directory_is_created_when_missing(monkeypatch, work):
-    """The tool's own location (not one the user named) may be created, parents included."""
+def test_an_export_writes_the_output_and_its_lock_and_nothing_else(work, tmp_path):
+    before = tree(tmp_path)
+    result = run_cli("export", "--no-resolve", "--readme", UPSTREAM, "--year", "2016", "-o", work / "refs.bib")
+    assert result.exit_code == 0, result.stderr
+    assert tree(tmp_path) - before == {"work/refs.bib", "work/prune2bib.lock"}  # no data dir, no temporary file
+def test_the_data_dir_is_not_written_the_lock_lands_beside_the_output(monkeypatch, work):
+    """Keys live in the lock beside the output, not in the user data dir (nothing created there)."""
     monkeypatch.setenv("PRUNE2BIB_DATA_DIR", str(work / "a" / "b"))
     result = run_cli("export", "--no-resolve", "--readme", UPSTREAM, "--year", "2015", "-o", work / "refs.bib")
     assert result.exit_code == 0, result.stderr
-    assert (work / "a" / "b" / "citekeys.json").is_file()
+    assert not (work / "a").exists() and (work / "prune2bib.lock").is_file()
 
 
 def test_unreadable_key_file_is_refused_before_any_request(services, work):
@@ -157,7 +177,7 @@ def test_dash_is_stdout_and_no_file_named_dash(work, monkeypatch):
     result = export("--year", "2016", "-o", "-", "-f", "bibtex")
     assert result.exit_code == 0, result.stderr
     assert len(bibtexparser.parse_string(result.stdout).entries) == 3
-    assert not (work / "-").exists() and tree(work) == set()
+    assert not (work / "-").exists() and tree(work) == {"prune2bib.lock"}  # stdout: the lock in the current directory
     assert result.stderr.splitlines()[-1].endswith("; 3 entries written to stdout")
 
 
@@ -177,7 +197,8 @@ def test_output_keeps_an_ordinary_file_mode(work):
     finally:
         os.umask(old)
     assert stat.S_IMODE(out.stat().st_mode) == 0o644  # not the 0600 of a temporary file
-    assert sorted(p.name for p in work.iterdir()) == ["refs.bib"]  # no temporary file left
+    assert stat.S_IMODE((work / "prune2bib.lock").stat().st_mode) == 0o644  # the lock beside it too
+    assert sorted(p.name for p in work.iterdir()) == ["prune2bib.lock", "refs.bib"]  # no temporary file left
 
 
 def test_split_writes_a_manifest_and_removes_its_own_stale_files(work):
@@ -196,7 +217,7 @@ def test_split_writes_a_manifest_and_removes_its_own_stale_files(work):
     assert names == [outputs.MANIFEST_NAME, "F.bib", "S.bib", "notes.txt"]
     assert mine.read_text() == "the user's own file\n"
     assert second.stderr.splitlines()[-1].endswith(
-        f"13 entries written to 1 files in {groups}; removed 4 stale: F.ris, Other.ris, S.ris, W.ris"
+        f"13 entries written to 1 file in {groups}; removed 4 stale: F.ris, Other.ris, S.ris, W.ris"
     )
     manifest = json.loads((groups / outputs.MANIFEST_NAME).read_text())
     assert sorted(manifest["files"]) == ["S.bib"]
@@ -226,3 +247,19 @@ def test_split_creates_the_named_directory_only(work):
     result = export("--split", work / "new", "--type", "S")
     assert result.exit_code == 0, result.stderr
     assert (work / "new" / "S.bib").is_file()
+
+
+def test_a_symbolic_link_is_written_through(work):
+    target, link = work / "paper" / "refs.bib", work / "refs.bib"
+    target.parent.mkdir()
+    target.write_text("old\n")
+    link.symlink_to(target)
+    assert export("--year", "2016", "-o", link).exit_code == 0
+    assert link.is_symlink() and "@" in target.read_text()
+
+
+def test_a_symbolic_link_into_a_missing_directory_is_refused(work):
+    link = work / "refs.bib"
+    link.symlink_to(work / "gone" / "refs.bib")
+    line = assert_one_line_error(export("--year", "2016", "-o", link))
+    assert f"directory {work / 'gone'} does not exist" in line

@@ -5,6 +5,9 @@ work, and write no file."""
 from __future__ import annotations
 
 import json
+import re
+import subprocess
+import sys
 
 import pytest
 
@@ -47,7 +50,8 @@ CONFLICTS = {
     "--no-resolve with --refresh": (["--no-resolve", "--refresh"], "prune2bib: --no-resolve resolves no row; it cannot be combined with --refresh"),
     "--no-resolve with --resolved-only": (["--no-resolve", "--resolved-only"], "prune2bib: --no-resolve resolves no row; it cannot be combined with --resolved-only"),
     "unknown suffix": (["-o", "{tmp}/refs.txt"], "prune2bib: cannot tell the format from 'refs.txt': use --format or a .bib/.json/.ris name"),
-    "bad --type-name": (["--type-name", "Q=quantisation"], "prune2bib: --type-name takes CODE=NAME"),
+    # The list's codes are known once it is read (tests/test_cli_lists.py); the form is checked first.
+    "bad --type-name": (["--type-name", "quantisation"], "prune2bib: --type-name takes CODE=NAME"),
     "bad --mailto": (["--mailto", "nobody"], "prune2bib: --mailto must be an e-mail address"),
 }
 
@@ -62,7 +66,7 @@ def test_conflicting_options_are_one_line_usage_errors(case, work):
 
 
 CLICK_ERRORS = {
-    "unknown option": (["export", "--bogus"], "prune2bib: No such option '--bogus' (see 'prune2bib export --help')"),
+    "unknown option": (["export", "--bogus-flag"], "prune2bib: No such option '--bogus-flag' (see 'prune2bib export --help')"),
     "unknown option of the group": (["--bogus"], "prune2bib: No such option '--bogus' (see 'prune2bib --help')"),
     "unknown command": (["exprt"], "prune2bib: No such command 'exprt'"),
     "bad choice": (["export", "--format", "docx"], "prune2bib: Invalid value for '-f' / '--format'"),
@@ -157,13 +161,13 @@ def test_resolved_only_with_nothing_resolved_writes_nothing(no_work, work):
     assert result.exit_code == 2
     assert lines == ["prune2bib: 3 rows, 3 cache-miss (3× not cached (offline)); no row was resolved, "
                      "so --resolved-only leaves nothing: nothing written"]
-    assert not out.exists()
+    assert tree(work) == set()  # no output, no lock
 
 
 # ------------------------------------------------------------------ where the files live (issue 12 point 7)
 
-FILES = ["-o FILE", "--split DIR", ".prune2bib-split.json", "--report FILE", "--keys FILE", "citekeys.json",
-         "records.sqlite3", "PRUNE2BIB_DATA_DIR", "PRUNE2BIB_CACHE_DIR"]
+FILES = ["-o FILE", "--split DIR", ".prune2bib-split.json", "--report FILE", "--lock FILE", "prune2bib.lock",
+         "--keys FILE", "citekeys.json", "citekeys.json.migrated", "records.sqlite3", "PRUNE2BIB_DATA_DIR", "PRUNE2BIB_CACHE_DIR"]
 
 
 def test_help_says_where_every_file_lives_on_this_machine(monkeypatch, work):
@@ -195,4 +199,30 @@ def test_help_lists_every_exit_code_of_the_readme():
     table = readme.split("### Exit codes", 1)[1]
     codes = [line.split("|")[1].strip() for line in table.splitlines() if line.startswith("| ") and line.split("|")[1].strip().isdigit()]
     text = run_cli("--help").stdout.split("Exit codes", 1)[1]
-    assert codes and [c for c in codes if f"\n  {c} " not in text] == []
+    listed = re.findall(r"^  (\d+) ", text, re.MULTILINE)
+    assert codes == listed  # the same codes, in the same order, in the README and in --help
+
+
+@pytest.mark.parametrize("args,code", [(["export", "--bogus"], 2), (["export", "--no-resolve", "-o", "/proc/refs.bib"], 2),
+                                       (["cache", "clear"], 1)])  # fmt: skip
+def test_the_installed_command_fails_in_one_line_too(args, code):
+    """Outside click's test runner: the real exit path, stdin closed (a confirmation is declined)."""
+    done = subprocess.run([sys.executable, "-m", "prune2bib", *args], capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    assert done.returncode == code, done.stderr
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("prune2bib: ") and "Traceback" not in done.stderr
+
+
+def test_empty_selection_names_types_in_the_lists_own_order():
+    from prune2bib.pipeline import RowFilter
+    from prune2bib.readme import Entry
+    from prune2bib.selection import explain_empty
+
+    entries = [Entry(1, 2020, "A", "https://a.org", "CVPR", ("Q",)), Entry(2, 2021, "B", "https://b.org", "ICML", ("P",)),
+               Entry(3, None, "C", "https://c.org", "", ("P", "Q"))]  # fmt: skip
+    legend = ("Q", "P")  # the list's legend order, not the alphabet
+    assert explain_empty(entries, RowFilter(types=("Z",)), legend) == "no row has --type Z; the list's types: Q, P"
+    assert explain_empty(entries, RowFilter(since=2030), legend) == "no row has --since 2030; the list's years: 2020-2021"
+    assert explain_empty(entries, RowFilter(types=("P",), years=(2020,)), legend) == (
+        "no row matches --type P --year 2020 together; with --year 2020 the types are Q; with --type P the years are 2021"
+    )

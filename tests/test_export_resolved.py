@@ -8,6 +8,7 @@ rest from README data. Expected values are the sourced facts in tests/test_casse
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -52,9 +53,12 @@ def exported(tmp_path_factory):
             assert result.exit_code == 0, result.output
             out[fmt] = result.stdout
             summaries.append(result.stderr.strip().splitlines()[-1])
-    # The first export takes the covered rows from the cache, the next ones from its lock.
-    assert f"{len(FACTS)} cached" in summaries[0] and "278 rows" in summaries[0]
-    assert all(f"{len(FACTS)} locked" in s and "278 rows" in s for s in summaries[1:])
+    # The first export takes the covered rows from the cache, the next ones from its lock. The
+    # replayed DBLP listings (one per venue-year) also hold the records of a few other rows of
+    # those venue-years, which the offline export finds there too.
+    cached = int(re.search(r"(\d+) cached", summaries[0]).group(1))
+    assert cached >= len(FACTS) and "278 rows" in summaries[0]
+    assert all(f"{cached} locked" in s and "278 rows" in s for s in summaries[1:])
     return out
 
 

@@ -40,12 +40,11 @@ def test_without_the_projects_variables_the_defaults_still_land_in_the_tmp_home(
     assert _inside(cache.default_cache_dir(), tmp_path / "home")
 
 
-def test_export_without_keys_writes_its_key_file_in_the_tests_data_dir(tmp_path):
+def test_export_writes_its_lock_in_the_tests_working_directory(tmp_path):
     result = CliRunner().invoke(main, ["export", "--no-resolve", "--readme", str(UPSTREAM), "--year", "2016", "-o", "refs.bib"])
     assert result.exit_code == 0, result.output
-    keyfile = Path(os.environ["PRUNE2BIB_DATA_DIR"]) / "citekeys.json"
-    assert keyfile == tmp_path / "data" / "citekeys.json"
-    assert keyfile.is_file() and "deepcompression2016" in keyfile.read_text()
+    assert "deepcompression2016" in (tmp_path / "cwd" / "prune2bib.lock").read_text()
+    assert not (tmp_path / "data").exists()  # keys live in the lock, not in the data dir
     # A relative output path lands in the test's own working directory, not in the repository.
     assert (tmp_path / "cwd" / "refs.bib").read_text().count("@") >= 3
 

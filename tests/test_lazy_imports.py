@@ -62,7 +62,7 @@ def test_http_clients_still_load_on_first_use():
         "assert issubclass(EtiquetteSession, requests.Session) and EtiquetteSession.__name__ == 'EtiquetteSession'\n"
         "assert http.EtiquetteSession is EtiquetteSession\n"
         "assert requests.exceptions.Timeout in RETRYABLE_ERRORS and httpx2.TransportError in RETRYABLE_ERRORS\n"
-        "assert PROJECT_URL.startswith('https://')\n"
+        "assert PROJECT_URL == '' or PROJECT_URL.startswith('https://')\n"
         "print('ok')\n"
     )
     done = loaded_after(code)

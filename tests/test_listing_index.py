@@ -148,6 +148,27 @@ def test_the_record_at_a_rows_link_is_found_by_its_identifier(tmp_path):
         assert stored.at_link(identify(link.replace("5227", "5228"))) is None
 
 
+def test_a_lookup_searches_the_index_and_never_scans_a_listing(tmp_path):
+    """Every statement a row's lookup sends is an index SEARCH (SQLite's plan), never a SCAN of the
+    listing: a planner walking the listing in order would make each lookup O(listing) again."""
+    link = "https://proceedings.neurips.cc/paper/2021/hash/5227b6aaf294f5f027273aebf16015f2-Abstract.html"
+    records = distractors(2000, seed=3) + [paper("Sparse Training via Boosting Pruning Plasticity with Neuroregeneration", 1, link)]
+    with open_cache(tmp_path) as cache:
+        cache.put_listing(NEURIPS_2021, "dblp", records, expires=False)
+        conn = cache._connection()
+        statements: list[str] = []
+        conn.set_trace_callback(statements.append)
+        stored = cache.listing(NEURIPS_2021)
+        assert stored.match_title("Sparse Training via Boosting Pruning Plasticity with Neuroregeneration.") is not None
+        assert stored.match_title("Dropout") is None
+        assert stored.at_link(identify(link)) is not None
+        conn.set_trace_callback(None)
+        plans = {sql: [row[-1] for row in conn.execute("EXPLAIN QUERY PLAN " + sql)] for sql in statements}
+    assert len(plans) >= 4
+    for sql, plan in plans.items():
+        assert not [step for step in plan if step.startswith("SCAN")], (sql, plan)
+
+
 # ---------------------------------------------------------------------- work per row is constant
 
 

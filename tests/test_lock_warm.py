@@ -78,7 +78,7 @@ def test_a_warm_export_from_the_lock_does_no_resolution_work(locked_project, tmp
     done, stderr = export_counting(workdir, tmp_path / "done.json", "export", *args, "-o", out)
     assert done == {"resolve_rows": 0, "caches": 0, "code": 0, "loaded": []}, stderr
     rows = len(WARM_ROWS)
-    assert stderr.splitlines()[-1] == f"prune2bib: {rows} rows, {rows} locked"
+    assert stderr.splitlines()[-1] == f"prune2bib: {rows} rows, {rows} locked; {rows} entries written to {out}"
     assert not (workdir / "cache").exists()
     assert (workdir / out).read_bytes() == (workdir / "first.bib").read_bytes()
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import pytest
 
-from fakeserver import FakeServer
 from prune2bib import pipeline
 from prune2bib.identify import identify
 from prune2bib.readme import Entry
@@ -31,13 +30,9 @@ def retry_attempts():
 
 
 @pytest.fixture
-def server(clock, monkeypatch):
-    with FakeServer(clock=clock) as srv:
-        for name in ("ARXIV", "CROSSREF", "DBLP", "OPENREVIEW"):
-            monkeypatch.setenv(f"PRUNE2BIB_{name}_URL", srv.url)
-        monkeypatch.setenv("PRUNE2BIB_OPENREVIEW2_URL", srv.url + "/v2")
-        srv.route("/search/publ/api", FakeDblp())  # an empty DBLP: only OpenReview can place a row
-        yield srv
+def server(fake_services):
+    fake_services.route("/search/publ/api", FakeDblp())  # an empty DBLP: only OpenReview can place a row
+    return fake_services
 
 
 def row(forum: str, venue: str, year: int, title: str):

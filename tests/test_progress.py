@@ -121,3 +121,36 @@ def test_the_terminal_line_shows_what_the_http_layer_says(monkeypatch):
     last = terminal.getvalue().rsplit("\r", 1)[-1]
     assert "3/3" in last and "100%" in last and "throttling" not in last
     assert http_module._observers == []  # the observer is gone with the line
+
+
+def visible_lines(output: str) -> list[str]:
+    """What a terminal shows: per line, the text after the last carriage return, erasures removed."""
+    return [line.rsplit("\r", 1)[-1].replace("\x1b[K", "").rstrip() for line in output.split("\n")]
+
+
+def test_messages_during_the_progress_line_are_printed_above_it(monkeypatch):
+    terminal = FakeTerminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    message = "prune2bib: dblp answered HTTP 429 and asked to wait 30 s (Retry-After); waiting"
+    with settings.progress_bar(4) as advance:
+        advance(1)
+        print(message, file=sys.stderr)  # as the HTTP layer's warn() prints it
+        advance(1)
+    shown = visible_lines(terminal.getvalue())
+    assert message in shown  # a line of its own, not glued to the progress line
+    assert shown[shown.index(message) + 1].startswith("resolving ")  # the progress line drawn again below
+    assert sys.stderr is terminal
+
+
+def test_the_service_being_asked_is_shown_while_no_row_completes(clock):
+    progress = Progress(10, clock=clock)
+    for _ in range(3):
+        progress.on_http(HttpEvent("dblp", "request"))
+    assert progress.line(200).endswith("asking dblp (3 requests)")
+    progress.on_http(HttpEvent("dblp", "retry", 9.0, "HTTP 429"))
+    assert progress.line(200).endswith("dblp throttling (HTTP 429): next try in 9 s")  # throttling first
+    progress.on_http(HttpEvent("dblp", "answer", detail="200"))
+    progress.on_http(HttpEvent("crossref", "request"))
+    assert progress.line(200).endswith("asking crossref (1 request)")
+    progress.advance(10)
+    assert "asking" not in progress.line(200)

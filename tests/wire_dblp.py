@@ -28,15 +28,23 @@ def dblp_info(title: str, venue: str, year: int, *, n: int = 0, doi: str = "", p
         "venue": venue,
         "year": str(year),
         "type": kind,
-        "key": key or f"conf/{venue.lower()}/Synth{n}{year % 100:02d}",
+        "key": key or f"{_stream(venue)}/Synth{n}{year % 100:02d}",
         "ee": ee or f"https://example.org/synthetic/{n}",
-        "url": f"https://dblp.org/rec/conf/{venue.lower()}/Synth{n}",
+        "url": f"https://dblp.org/rec/{_stream(venue)}/Synth{n}",
     }
     if doi:
         info["doi"] = doi
     if pages:
         info["pages"] = pages
     return info
+
+
+def _stream(venue: str) -> str:
+    """DBLP's stream of a venue label: 'NeurIPS' -> 'conf/nips', 'ECCV (3)' -> 'conf/eccv'."""
+    from simulator.dataset import DBLP_CONF
+
+    short = re.sub(r"\s*\([^)]*\)$", "", venue)
+    return f"conf/{DBLP_CONF.get(short, short.lower().replace(' ', ''))}"
 
 
 def corr_info(title: str, year: int, n: int = 0) -> dict:

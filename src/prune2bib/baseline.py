@@ -25,10 +25,10 @@ def record_from_entry(entry: Entry, ident: Identifier) -> Record:
     return Record(
         type=PAPER_CONFERENCE if entry.venue else WEBPAGE,
         title=entry.title,
-        issued=(entry.year,),
+        issued=(entry.year,) if entry.year is not None else (),
         container_title=known.long_name(entry.year) if known else entry.venue,
         container_title_short=short,
-        event_title=f"{short} {entry.year}" if short else "",
+        event_title=f"{short} {entry.year}" if short and entry.year is not None else short,
         url=entry.url,
         doi=ident.value if ident.kind == "doi" else "",
         arxiv_id=ident.value if ident.kind == "arxiv" else "",

@@ -21,6 +21,9 @@ Schema versions: the `meta` table holds the version. A cache written by an older
 migrated in place when it is opened (one transaction; version 1 kept each listing as one JSON
 array: its records are copied and indexed, so nothing is asked of DBLP again); a cache written
 by a newer one is refused with a one-line message (`prune2bib cache clear` starts afresh).
+
+The meta table also keeps what a service taught us about its pace (`remember_interval`): after
+a 429 the HTTP layer's raised interval is kept for a few days, so the next run starts at it.
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ MAX_AGE_ENV = "PRUNE2BIB_PREPRINT_MAX_AGE_DAYS"
 DEFAULT_PREPRINT_MAX_AGE_DAYS = 30.0
 FOUND, NOT_FOUND = "found", "not-found"
 _LOCKED_HINT = "is locked by another process; try again when it has finished"
+_PACE = "pace:"  # meta rows 'pace:<service>' -> {"interval": seconds, "until": ISO time}
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS results (
@@ -239,6 +243,28 @@ class Cache:
             raise self._error(err) from err
         return CachedListing(key, source, records, fetched)
 
+    # ------------------------------------------------------------------ learned pacing (http.PaceMemory)
+
+    def learned_interval(self, service: str) -> float | None:
+        """Seconds between requests a service asked for in an earlier run, while still kept."""
+        row = self._run("SELECT value FROM meta WHERE name = ?", (_PACE + service,)).fetchone()
+        try:
+            kept = json.loads(row[0]) if row else None
+            interval, until = float(kept["interval"]), datetime.fromisoformat(kept["until"])
+        except (TypeError, ValueError, KeyError):
+            return None  # nothing kept, or written by something else: start from the default
+        return interval if self._now() < until else None
+
+    def remember_interval(self, service: str, seconds: float, days: float) -> None:
+        until = (self._now() + timedelta(days=days)).astimezone(timezone.utc).isoformat(timespec="seconds")
+        value = json.dumps({"interval": seconds, "until": until})
+        conn = self._connection()
+        try:
+            with conn:
+                conn.execute("INSERT OR REPLACE INTO meta (name, value) VALUES (?, ?)", (_PACE + service, value))
+        except sqlite3.Error as err:
+            raise self._error(err) from err
+
     def clear(self) -> int:
         """Delete every entry; returns how many there were. A damaged file is removed outright."""
         try:
@@ -259,6 +285,7 @@ class Cache:
                 removed += conn.execute("DELETE FROM listings").rowcount
                 conn.execute("DELETE FROM listing_records")
                 conn.execute("DELETE FROM listing_keys")
+                conn.execute("DELETE FROM meta WHERE name LIKE ?", (_PACE + "%",))  # a fresh start: default pacing
             conn.execute("VACUUM")
         except sqlite3.Error as err:
             raise self._error(err) from err
@@ -367,15 +394,18 @@ class StoredListing(listings.Indexed):
     def candidates(self, query: listings.TitleQuery) -> list[tuple[int, str]]:
         if not query.keys:
             return []
-        # Numbered parameters: ?1 the listing, ?2 how many blocks, then the keys.
+        # Numbered parameters: ?1 the listing, ?2 how many blocks, then the keys. A part with no
+        # keys is left out: SQLite answers an empty `IN ()` by scanning the whole table.
         first_block = 3 + len(query.any_of)
-        any_of = ",".join(f"?{i}" for i in range(3, first_block))
-        blocks = ",".join(f"?{i}" for i in range(first_block, first_block + len(query.blocks)))
+        parts = []
+        if query.any_of:
+            any_of = ",".join(f"?{i}" for i in range(3, first_block))
+            parts.append(f"SELECT n FROM listing_keys WHERE listing = ?1 AND key IN ({any_of})")
+        if query.blocks:
+            blocks = ",".join(f"?{i}" for i in range(first_block, first_block + len(query.blocks)))
+            parts.append(f"SELECT n FROM listing_keys WHERE listing = ?1 AND key IN ({blocks}) GROUP BY n HAVING COUNT(*) >= ?2")
         rows = self.cache._run(
-            "SELECT n, title FROM listing_records WHERE listing = ?1 AND n IN ("
-            f" SELECT n FROM listing_keys WHERE listing = ?1 AND key IN ({any_of}) UNION"
-            f" SELECT n FROM listing_keys WHERE listing = ?1 AND key IN ({blocks}) GROUP BY n HAVING COUNT(*) >= ?2"
-            ") ORDER BY n",
+            f"SELECT n, title FROM listing_records WHERE listing = ?1 AND n IN ({' UNION '.join(parts)}) ORDER BY n",
             (self.id, query.need, *query.any_of, *query.blocks),
         )
         return rows.fetchall()
@@ -387,9 +417,10 @@ class StoredListing(listings.Indexed):
         return record_from_json(row[0])
 
     def first_with(self, key: str) -> Record | None:
+        # A subquery, not a join: ordered by n, the planner would walk the whole listing.
         row = self.cache._run(
-            "SELECT r.record FROM listing_keys k JOIN listing_records r ON r.listing = k.listing AND r.n = k.n"
-            " WHERE k.listing = ? AND k.key = ? ORDER BY r.n LIMIT 1",
+            "SELECT record FROM listing_records WHERE listing = ?1"
+            " AND n = (SELECT MIN(n) FROM listing_keys WHERE listing = ?1 AND key = ?2)",
             (self.id, key),
         ).fetchone()
         return record_from_json(row[0]) if row else None

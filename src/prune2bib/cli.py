@@ -1,11 +1,6 @@
 """The `prune2bib` command line (click). No business logic: it parses options, checks them and
 every output path before any work, calls the pipeline, prints, and turns errors into one line
-`prune2bib: <message>` with a documented exit code (README "Exit codes"):
-
-    0 ok · 1 `check` found errata · 2 usage (bad or conflicting options, a bad PRUNE2BIB_* value,
-    an output path that cannot be written, filters that select nothing) · 3 README unreadable ·
-    4 network · 5 cache · 6 lock broken · 7 `--frozen` and the lock does not cover the list ·
-    130 interrupted
+`prune2bib: <message>` with a documented exit code (README "Exit codes", `errors.exit_codes()`).
 
 click's own usage errors get the same one line (`Prune2bibGroup.main`), for every command.
 """
@@ -15,15 +10,17 @@ from __future__ import annotations
 import functools
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
 
-from prune2bib import __version__, citekeys, errata, outputs, pipeline, project, readme_source, settings, writers
-from prune2bib.errors import CacheError, NothingSelected, Prune2bibError, UsageError
-from prune2bib.readme import parse_readme
+from prune2bib import __version__, citekeys, errata, outputs, pipeline, project, readme_source, resolve, settings, writers
+from prune2bib.errors import EXIT_UNRESOLVED, CacheError, NetworkError, NothingSelected, Prune2bibError, UsageError, exit_codes
+from prune2bib.lists.columns import parse_overrides
+from prune2bib.readme import ParsedList, read_list
 from prune2bib.selection import explain_empty
-from prune2bib.taxonomy import TYPE_NAMES, TYPE_ORDER
+from prune2bib.taxonomy import Taxonomy
 
 EXIT_INTERRUPTED = 130
 EXIT_USAGE = 2
@@ -77,21 +74,7 @@ class Prune2bibGroup(click.Group):
         with formatter.section("Files prune2bib writes (nothing else; each path is checked before any work)"):
             formatter.write_dl(file_locations())
         with formatter.section("Exit codes"):
-            formatter.write_dl(EXIT_CODES)
-
-
-EXIT_CODES = [
-    ("0", "done"),
-    ("1", "`check` found problems in the list"),
-    ("2", "usage: a bad or conflicting option, a bad PRUNE2BIB_* value, an output path that cannot be "
-          "written, or filters that select no row (nothing is written)"),
-    ("3", "the README could not be read or holds no paper table"),
-    ("4", "a service could not be reached"),
-    ("5", "the cache is unreadable or locked"),
-    ("6", "the lock is broken (left as it is): one line names the file and the problem"),
-    ("7", "--frozen: the lock does not cover the list's rows, or there is no lock (nothing is written)"),
-    ("130", "interrupted; what was fetched stays cached"),
-]
+            formatter.write_dl([(str(code), meaning) for code, meaning in exit_codes().items()])
 
 
 def file_locations() -> list[tuple[str, str]]:
@@ -103,12 +86,22 @@ def file_locations() -> list[tuple[str, str]]:
         ("--report FILE", "one JSON line per row: status, source, reason"),
         ("lock", f"--lock FILE, else {project.FILE_NAME} beside -o FILE (beside DIR for --split DIR; in the "
                  "current directory for stdout): the records and citation keys; commit it. Not with --no-lock"),
+        ("old key file", f"{settings.default_keyfile()} (${settings.DATA_DIR_ENV}): the keys of earlier versions; "
+                         f"a lock takes them over once and renames it {project.session.migrated_name(settings.default_keyfile()).name}. "
+                         "--keys FILE is only read"),
         ("cache", f"{settings.cache_file()} (${settings.CACHE_DIR_ENV}; SQLite's -wal/-shm "
                   "files beside it): what the services said; `prune2bib cache clear` empties it"),
     ]
 
 
 def readme_option(func):
+    func = click.option(
+        "--columns",
+        "columns",
+        default=None,
+        metavar="FIELD=HEADER,…",
+        help="Map table headers to fields, e.g. 'title=Paper,venue=Conf' (fields: title, venue, year, type, code, authors, link).",
+    )(func)
     return click.option(
         "--readme",
         "readme_spec",
@@ -120,8 +113,8 @@ def readme_option(func):
 
 def filter_options(func):
     options = [
-        click.option("--type", "types", multiple=True, type=click.Choice(TYPE_ORDER, case_sensitive=False),
-                     help="Only rows of this type (repeatable; F includes WF rows)."),
+        click.option("--type", "types", multiple=True, metavar="CODE",
+                     help="Only rows of this type code of the list's legend, e.g. F (repeatable; F includes WF rows)."),
         click.option("--year", "years", multiple=True, type=int, help="Only this year (repeatable)."),
         click.option("--since", type=int, help="Only rows from this year on."),
         click.option("--until", type=int, help="Only rows up to this year."),
@@ -133,22 +126,45 @@ def filter_options(func):
     return func
 
 
-def _row_filter(types, years, since, until, venues) -> pipeline.RowFilter:
-    canonical = tuple(t for t in TYPE_ORDER if t.lower() in {x.lower() for x in types})
-    return pipeline.RowFilter(canonical, tuple(years), since, until, tuple(venues))
+def _row_filter(taxonomy: Taxonomy, types, years, since, until, venues) -> pipeline.RowFilter:
+    return pipeline.RowFilter(_codes(taxonomy, types, "--type"), tuple(years), since, until, tuple(venues))
 
 
-def _load_entries(readme_spec: str | None, offline: bool):
+def _codes(taxonomy: Taxonomy, given, option: str) -> tuple[str, ...]:
+    """The list's codes for what the user typed (any case), in the list's order."""
+    found = []
+    for code in given:
+        canonical = taxonomy.lookup(code)
+        if canonical is None:
+            known = ", ".join(taxonomy.codes) or "none (the list has no Type column)"
+            raise UsageError(f"{option} {code}: not a type code of this list; its codes are {known}")
+        found.append(canonical)
+    return taxonomy.ordered(found)
+
+
+def _load_list(readme_spec: str | None, offline: bool, columns: str | None = None) -> ParsedList:
+    """The list, read; its taxonomy decides what --type and --type-name accept. One line says
+    where it came from and how many rows were seen, read and skipped."""
+    parse_overrides(columns)  # a bad --columns is a usage error before any reading
     text, origin = readme_source.load(readme_spec, offline=offline)
-    click.echo(f"prune2bib: reading {origin}", err=True)
-    return parse_readme(text)
+    return _read(text, origin, columns)
 
 
-def _selected_rows(entries, row_filter: pipeline.RowFilter):
+def _read(text: str, origin: str, columns: str | None) -> ParsedList:
+    try:
+        parsed = read_list(text, columns)
+    except Prune2bibError:
+        click.echo(f"prune2bib: reading {origin}", err=True)
+        raise
+    click.echo(f"prune2bib: reading {origin}: {parsed.summary()}", err=True)
+    return parsed
+
+
+def _selected_rows(entries, row_filter: pipeline.RowFilter, taxonomy: Taxonomy):
     """The rows the filters select; none is an error that names the values that would match."""
     rows = pipeline.select_rows(entries, row_filter)
     if not rows:
-        raise NothingSelected(f"{explain_empty(entries, row_filter)}; nothing written")
+        raise NothingSelected(f"{explain_empty(entries, row_filter, taxonomy.codes)}; nothing written")
     return rows
 
 
@@ -190,6 +206,9 @@ def main():
 @click.option("--no-lock", is_flag=True, help="Neither read nor write a lock (keys then come from the records' content).")
 @click.option("--frozen", is_flag=True,
               help="Use the lock only: no network, no cache, no lock written; exit 7 if the list has rows it does not cover.")
+@click.option("--strict", is_flag=True, help="Exit 8 when some rows stay unresolved (the output is still written).")
+@click.option("--note-columns", is_flag=True,
+              help="Write the list's own extra columns ('APP', 'Algorithm Name', …) into each entry's note.")
 @domain_errors
 def export(**params):
     """Export the list (or the rows you select) as a bibliography.
@@ -223,9 +242,9 @@ main.add_command(click.Command("update", callback=_update, params=[*export.param
                                context_settings={"help_option_names": ["-h", "--help"]}))  # fmt: skip
 
 
-def _export(readme_spec, types, years, since, until, venues, fmt, output, split, group_by, jabref_groups, ascii_only,
+def _export(readme_spec, columns, types, years, since, until, venues, fmt, output, split, group_by, jabref_groups, ascii_only,
             venue_style, type_names, offline, refresh, no_resolve, resolved_only, prefer, mailto, report, keyfile,
-            lock_file, no_lock, frozen, update=False, dry_run=False):  # fmt: skip
+            lock_file, no_lock, frozen, strict=False, note_columns=False, update=False, dry_run=False):  # fmt: skip
     if split is not None and output is not None:
         raise UsageError("--split DIR writes one file per group; it cannot be combined with -o FILE")
     output = None if output == Path("-") else output  # '-' is stdout, never a file named '-'
@@ -236,14 +255,16 @@ def _export(readme_spec, types, years, since, until, venues, fmt, output, split,
         _check_cache()
     fmt = _choose_format(fmt, output)
     _refuse_conflicts(fmt, jabref_groups=jabref_groups, ascii_only=ascii_only, offline=offline, refresh=refresh,
-                      no_resolve=no_resolve, resolved_only=resolved_only)  # fmt: skip
+                      no_resolve=no_resolve, resolved_only=resolved_only, strict=strict)  # fmt: skip
     settings.check_mailto(mailto or "")
-    names = _type_names(type_names)
-    row_filter = _row_filter(types, years, since, until, venues)
+    _check_type_name_form(type_names)
+    parse_overrides(columns)
     resolve_settings = None if (no_resolve or frozen) else settings.resolve_settings(offline=offline, refresh=refresh, mailto=mailto)
     if lock_path is None:
-        entries = _load_entries(readme_spec, offline or no_resolve)
-        rows = _selected_rows(entries, row_filter)
+        parsed = _load_list(readme_spec, offline or no_resolve, columns)
+        taxonomy, entries = parsed.taxonomy, list(parsed.entries)
+        names, row_filter = _type_names(taxonomy, type_names), _row_filter(taxonomy, types, years, since, until, venues)
+        rows = _selected_rows(entries, row_filter, taxonomy)
         with settings.progress_bar(len(rows)) as progress:
             outcomes = pipeline.resolve_rows(rows, resolve_settings, prefer=prefer, progress=progress)
         outcomes = pipeline.assign_keys(outcomes)
@@ -251,35 +272,69 @@ def _export(readme_spec, types, years, since, until, venues, fmt, output, split,
         options = project.Options(lock_path, prefer=prefer, frozen=frozen, update=update, refresh=refresh,
                                   keyfile=keyfile, legacy_keyfile=settings.default_keyfile())  # fmt: skip
         old = project.read(lock_path)
-        entries, origin = project.load_list(readme_spec, old, lock_path, offline=offline or no_resolve, frozen=frozen)
-        click.echo(f"prune2bib: reading {origin}", err=True)
-        _selected_rows(entries, row_filter)  # none selected: an error before any work
+        listed = project.load_list(readme_spec, old, lock_path, offline=offline or no_resolve, frozen=frozen, columns=columns)
+        summary = f": {listed.parsed.summary()}" if listed.parsed else ""  # none: the lock's rows stand in
+        click.echo(f"prune2bib: reading {listed.origin}{summary}", err=True)
+        taxonomy, entries = listed.taxonomy, listed.entries
+        names, row_filter = _type_names(taxonomy, type_names), _row_filter(taxonomy, types, years, since, until, venues)
+        _selected_rows(entries, row_filter, taxonomy)  # none selected: an error before any work
         result = project.export(entries, row_filter, options, old, resolve_settings, settings.progress_bar)
-        if not frozen:
+        outcomes = result.outcomes
+        # --frozen writes no lock; nor does a run that will write no bibliography (--resolved-only, none resolved).
+        writes_lock = not frozen and not (resolved_only and not _resolved(outcomes))
+        if writes_lock or dry_run:
             _tell_changes(result, options, full=update, dry_run=dry_run)
         if dry_run:
             return
-        if not frozen:
+        if writes_lock:
             project.write(result, options)
-        outcomes = result.outcomes
     options = writers.WriteOptions(
         group_by=group_by,
-        selected_types=row_filter.types or TYPE_ORDER,
+        selected_types=row_filter.types or taxonomy.codes,
         ascii=ascii_only,
         jabref_groups=jabref_groups,
         venue_style=venue_style,
         type_names=names,
+        type_order=taxonomy.codes,
+        # Collections as the legend words the types; a type the user renamed takes the new name.
+        group_names={c: names[c] if names[c] != taxonomy.name(c) else taxonomy.label(c) for c in names},
     )
-    exported = [o for o in outcomes if o.status in pipeline.RESOLVED_STATUSES] if resolved_only else outcomes
+    exported = _resolved(outcomes) if resolved_only else outcomes
+    if note_columns:
+        exported = [replace(o, record=o.record.with_(note=_columns_note(o.entry))) for o in exported]
     if report:
         outputs.write_atomic(report, "".join(o.report_line() + "\n" for o in outcomes), "--report")
     if not exported:
+        if resolve.reached_no_service(outcomes):
+            _fail(f"{_no_service_line(outcomes)}; --resolved-only leaves nothing: nothing written", NetworkError.exit_code)
         raise NothingSelected(f"{pipeline.summary(outcomes)}; no row was resolved, so --resolved-only leaves nothing: nothing written")
     written = _write_output([o.record for o in exported], fmt, options, output, split)
     if ascii_only:
         for line in writers.ascii_warnings([o.record for o in exported], options):
             click.echo(f"prune2bib: {line}", err=True)
     click.echo(f"prune2bib: {pipeline.summary(outcomes)}; {written}", err=True)
+    sys.exit(_exit_status(outcomes, strict))
+
+
+def _exit_status(outcomes, strict: bool) -> int:
+    """0; 4 when no service could be reached; 8 under --strict when rows stay unresolved (README)."""
+    if resolve.reached_no_service(outcomes):
+        click.echo(f"prune2bib: {_no_service_line(outcomes)}: rows that needed one hold the README's data only", err=True)
+        return NetworkError.exit_code
+    left = [o for o in outcomes if o.status not in pipeline.RESOLVED_STATUSES]
+    if strict and left:
+        click.echo(f"prune2bib: --strict: {len(left)} of {len(outcomes)} rows not resolved (the output is written; --report says why)", err=True)
+        return EXIT_UNRESOLVED
+    return 0
+
+
+def _no_service_line(outcomes) -> str:
+    dead = "; ".join(f"{service} {why}" for service, why in resolve.unreachable_services(outcomes).items())
+    return f"no service could be reached ({dead})"
+
+
+def _resolved(outcomes):
+    return [o for o in outcomes if o.status in pipeline.RESOLVED_STATUSES]
 
 
 def _tell_changes(result, options, *, full: bool, dry_run: bool) -> None:
@@ -310,15 +365,15 @@ def _refuse_lock_conflicts(*, no_lock, frozen, keyfile, lock_file, refresh) -> N
         raise UsageError("--frozen asks no service and --refresh asks them all again: choose one")
 
 
-def _refuse_conflicts(fmt: str, *, jabref_groups, ascii_only, offline, refresh, no_resolve, resolved_only) -> None:
+def _refuse_conflicts(fmt: str, *, jabref_groups, ascii_only, offline, refresh, no_resolve, resolved_only, strict=False) -> None:
     """Options that cannot all be honoured are a usage error, never silently ignored."""
     for flag, given in zip(BIBTEX_ONLY, (jabref_groups, ascii_only)):
         if given and fmt != "bibtex":
             raise UsageError(f"{flag} is for BibTeX; it cannot be used with --format {fmt}")
     if offline and refresh:
         raise UsageError("--offline reads only the cache and --refresh ignores it: choose one")
-    if no_resolve and (refresh or resolved_only):
-        flag = "--refresh" if refresh else "--resolved-only"
+    if no_resolve and (refresh or resolved_only or strict):
+        flag = "--refresh" if refresh else "--resolved-only" if resolved_only else "--strict"
         raise UsageError(f"--no-resolve resolves no row; it cannot be combined with {flag}")
 
 
@@ -349,13 +404,28 @@ def _check_cache() -> None:
         raise CacheError(str(err)) from None
 
 
-def _type_names(pairs: tuple[str, ...]) -> dict[str, str]:
-    names = dict(TYPE_NAMES)
+def _columns_note(entry) -> str:
+    """'APP: Image Classification; Algorithm Name: SNIP' (the columns the list adds to its rows)."""
+    return "; ".join(f"{header}: {text}" for header, text in entry.columns)
+
+
+def _check_type_name_form(pairs: tuple[str, ...]) -> None:
+    """CODE=NAME, before any work; whether CODE is one of the list's is known once it is read."""
     for pair in pairs:
         code, sep, name = pair.partition("=")
-        canonical = next((t for t in TYPE_ORDER if t.lower() == code.strip().lower()), None)
+        if not (sep and code.strip() and name.strip()):
+            raise UsageError(f"--type-name takes CODE=NAME, e.g. 'F=channel pruning', not {pair!r}")
+
+
+def _type_names(taxonomy: Taxonomy, pairs: tuple[str, ...]) -> dict[str, str]:
+    """The list's own names of its codes, then the user's --type-name renames."""
+    names = {code: taxonomy.name(code) for code in taxonomy.codes}
+    for pair in pairs:
+        code, sep, name = pair.partition("=")
+        canonical = taxonomy.lookup(code.strip())
         if not sep or canonical is None or not name.strip():
-            raise UsageError(f"--type-name takes CODE=NAME with CODE one of {', '.join(TYPE_ORDER)}, not {pair!r}")
+            known = ", ".join(taxonomy.codes) or "none"
+            raise UsageError(f"--type-name takes CODE=NAME with CODE one of {known}, not {pair!r}")
         names[canonical] = name.strip()
     return names
 
@@ -382,7 +452,8 @@ def _write_output(records, fmt, options, output: Path | None, split: Path | None
         for name in done.kept:
             click.echo(f"prune2bib: kept {split / name}: an earlier run wrote it, but it was edited since", err=True)
         removed = f"; removed {len(done.removed)} stale: {', '.join(done.removed)}" if done.removed else ""
-        return f"{entries} written to {len(done.written)} files in {split}{removed}"
+        files = f"{len(done.written)} {'file' if len(done.written) == 1 else 'files'}"
+        return f"{entries} written to {files} in {split}{removed}"
     text = writers.render(records, fmt, options)
     if output:
         outputs.write_atomic(output, text, "-o")
@@ -397,15 +468,19 @@ def _write_output(records, fmt, options, output: Path | None, split: Path | None
 @filter_options
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per row.")
 @domain_errors
-def list_rows(readme_spec, types, years, since, until, venues, as_json):
-    """Print the parsed rows as a table (or JSON lines)."""
-    entries = _load_entries(readme_spec, offline=False)
-    rows = _selected_rows(entries, _row_filter(types, years, since, until, venues))
-    for entry, ident in rows:
-        if as_json:
+def list_rows(readme_spec, columns, types, years, since, until, venues, as_json):
+    """Print the parsed rows as a table with a header row (or JSON lines)."""
+    parsed = _load_list(readme_spec, offline=False, columns=columns)
+    rows = _selected_rows(list(parsed.entries), _row_filter(parsed.taxonomy, types, years, since, until, venues), parsed.taxonomy)
+    if as_json:
+        for entry, ident in rows:
             click.echo(json.dumps(_entry_json(entry, ident), ensure_ascii=False, sort_keys=True))
-        else:
-            click.echo(f"{entry.line:>4}  {entry.year}  {entry.venue:<8} {','.join(entry.types):<8} {str(ident):<40.40}  {entry.title}")
+        return
+    table = [("LINE", "YEAR", "VENUE", "TYPE", "IDENTIFIER", "TITLE")]
+    table += [(str(e.line), str(e.year or "-"), e.venue or "-", ",".join(e.types) or "-", str(i), e.title) for e, i in rows]
+    widths = [max(len(row[c]) for row in table) for c in range(5)]
+    for row in table:  # identifiers in full: a cut one cannot be looked up
+        click.echo("  ".join([row[0].rjust(widths[0])] + [row[c].ljust(widths[c]) for c in range(1, 5)] + [row[5]]))
 
 
 def _entry_json(entry, ident) -> dict:
@@ -421,6 +496,8 @@ def _entry_json(entry, ident) -> dict:
         "extra_urls": [list(pair) for pair in entry.extra_urls],
         "code": [{"label": c.label, "url": c.url, "status": c.status} for c in entry.code],
         "anomalies": [a.code for a in entry.anomalies],
+        "authors": entry.authors,
+        "columns": dict(entry.columns),
     }
 
 
@@ -431,13 +508,14 @@ def _entry_json(entry, ident) -> dict:
 @click.option("--offline", is_flag=True, help="With --resolve: use only the cache.")
 @click.option("--mailto", envvar="PRUNE2BIB_MAILTO")
 @domain_errors
-def check(readme_spec, do_resolve, offline, mailto):
+def check(readme_spec, columns, do_resolve, offline, mailto):
     """Report broken, duplicated or mislinked rows; exit 1 when there are any."""
     settings.check_mailto(mailto or "")
     if do_resolve:
         _check_cache()
-    entries = _load_entries(readme_spec, offline=offline)
-    found = errata.find_errata(entries)
+    parsed = _load_list(readme_spec, offline=offline, columns=columns)
+    entries = list(parsed.entries)
+    found = errata.find_errata(entries, parsed.taxonomy, parsed.skipped)
     if do_resolve:
         rows = pipeline.select_rows(entries, pipeline.RowFilter())
         with settings.progress_bar(len(rows)) as progress:

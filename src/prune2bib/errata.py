@@ -1,13 +1,16 @@
 """The README's errata, as `prune2bib check` reports them. Pure: entries in, errata out.
 
-Two sources: each row's own `Anomaly`s (found by `readme.parse_readme`), and checks across rows
+Sources: each row's own `Anomaly`s (found by `readme.read_list`), the rows it skipped, and checks across rows
 or against what a row's link proves (`identify.implied_venue`):
 
 - `shared-link`: one link used by rows with different titles (a copy-paste slip);
 - `duplicate-row`: the same link and title listed twice;
 - `venue-mismatch`: the link is a NeurIPS / CVF / PMLR-ICML / IJCAI / AAAI page of another venue
   than the Venue cell names (OpenReview, arXiv and DOI links prove no venue);
-- `year-mismatch`: the link shows a year other than the row's section year;
+- `year-mismatch`: the link shows a year other than the row's year;
+- `unknown-type`: a Type code the list's legend does not define, once per code (with its rows);
+  a list without a legend has no such finding, nor does a list whose legend defines every code;
+- `skipped-row`: a table row that is not exported (no title and no link, outside any table, …);
 - `space-before-punctuation`, `glued-words`, `title-case`: slips in a title, judged against the
   list's own titles and data/proper-nouns.txt (`titles`); the export carries the fixed title.
 
@@ -18,9 +21,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from typing import Iterable
+
 from prune2bib import taxonomy
 from prune2bib.identify import identify, implied_venue
-from prune2bib.readme import Entry
+from prune2bib.readme import Entry, Skipped
+from prune2bib.taxonomy import Taxonomy
 from prune2bib.titles import title_errata
 
 
@@ -35,14 +41,40 @@ class Erratum:
         return f"line {self.line}: {self.code}: {self.message}"
 
 
-def find_errata(entries: list[Entry]) -> list[Erratum]:
-    """Every erratum of the parsed list, sorted by (line, code, message)."""
+def find_errata(
+    entries: list[Entry], types: Taxonomy | None = None, skipped: Iterable[Skipped] = ()
+) -> list[Erratum]:
+    """Every erratum of the parsed list, sorted by (line, code, message).
+
+    `types`: the list's taxonomy (`ParsedList.taxonomy`), for codes its legend does not define;
+    `skipped`: the rows the reader did not export (`ParsedList.skipped`).
+    """
     found = [Erratum(e.line, a.code, a.message) for e in entries for a in e.anomalies]
     found += [Erratum(line, code, message) for line, code, message in title_errata(entries)]
+    found += [Erratum(s.line, "skipped-row", f"not exported: {s.reason}") for s in skipped]
+    found += unknown_types(entries, types)
     found += _repeated_links(entries)
     for entry in entries:
         found += _link_disagreements(entry)
     return sorted(found, key=lambda e: (e.line, e.code, e.message))
+
+
+def unknown_types(entries: list[Entry], types: Taxonomy | None) -> list[Erratum]:
+    """One erratum per Type code the legend does not define, at its first row, naming the others."""
+    if types is None or not types.defined:
+        return []
+    rows: dict[str, list[int]] = {}
+    for entry in entries:
+        for code in entry.types:
+            if code not in types.defined:
+                rows.setdefault(code, []).append(entry.line)
+    found = []
+    for code, lines in rows.items():
+        shown = ", ".join(str(n) for n in lines[:8]) + (", …" if len(lines) > 8 else "")
+        message = (f"type code {code!r} is not in the list's legend ({', '.join(types.codes[: len(types.defined)])}): "
+                   f"kept as its own group; {len(lines)} row{'s' if len(lines) > 1 else ''} (lines {shown})")  # fmt: skip
+        found.append(Erratum(lines[0], "unknown-type", message, tuple(lines[1:])))
+    return found
 
 
 def _repeated_links(entries: list[Entry]) -> list[Erratum]:
@@ -83,7 +115,7 @@ def _link_disagreements(entry: Entry) -> list[Erratum]:
     if entry.venue and cell_name.casefold() != link_venue.casefold():
         message = f"the link is in the {link_venue} proceedings ({identifier}) but the Venue cell says {entry.venue}"
         found.append(Erratum(entry.line, "venue-mismatch", message))
-    if link_year is not None and link_year != entry.year:
+    if link_year is not None and entry.year is not None and link_year != entry.year:
         message = f"the link shows the year {link_year} but the row is under {entry.year}"
         found.append(Erratum(entry.line, "year-mismatch", message))
     return found

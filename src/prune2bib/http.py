@@ -8,10 +8,19 @@ Stage: resolve (network). Every request of every resolver goes through one `Http
 - a timeout on every request;
 - a minimum interval per *service* (arXiv: one request per 3 s on one connection,
   https://info.arxiv.org/help/api/tou.html; Crossref: adapted from its `x-rate-limit-limit` /
-  `x-rate-limit-interval` headers; DBLP and OpenReview: conservative);
-- retries with exponential backoff and jitter on timeouts, connection errors, 429 and 5xx,
-  honouring `Retry-After` (seconds or an HTTP date, RFC 9110 §10.2.3), within a bounded total
-  wait per request; a service that keeps failing is then left alone for the rest of the run.
+  `x-rate-limit-interval` headers; DBLP: `DBLP_INTERVAL_S`, see there; OpenReview: conservative);
+- pacing that learns: a 429 raises the service's interval to what the server asked for
+  (`Retry-After`, or 1.5x the interval when it asked for no more than we already wait) and it
+  stays there for the run; a `PaceMemory` (the cache's meta table) keeps it for
+  `LEARNED_PACE_DAYS`, so a stricter server costs one 429, not one per request or per run;
+- retries with exponential backoff and jitter on timeouts, dropped connections and 5xx, within
+  `RetryPolicy.max_total_wait` per request; a 429 or 503 that says `Retry-After` (seconds or an
+  HTTP date, RFC 9110 §10.2.3) is waited exactly that long, with a line on stderr, within the
+  longer `RetryPolicy.max_retry_after_wait`; a service that keeps failing is then left alone for
+  the rest of the run;
+- a host that cannot be reached at all (its name does not resolve, it refuses the connection,
+  no route to it) is known at the first attempt: no retries, no backoff, and the service is not
+  asked again this run (`Unreachable`), so an export without network ends in a second or two.
 
 The `arxiv` client (requests) gets an `EtiquetteSession`; `habanero` calls the module-level
 `httpx2.get` with no session or transport hook, so `Http.crossref()` routes habanero's httpx2
@@ -28,6 +37,7 @@ these imports were a quarter of its wall time. `EtiquetteSession`, `RETRYABLE_ER
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import os
 import random
@@ -48,7 +58,8 @@ if TYPE_CHECKING:  # imported for real on first use (see the module docstring)
 
 @functools.cache
 def project_url() -> str:
-    """The tool's home page from its package metadata ([project.urls] Homepage in pyproject)."""
+    """The tool's own home page from its package metadata ([project.urls] Homepage in pyproject),
+    or '' while it declares none. Never the list's repository: its maintainers do not run this tool."""
     import importlib.metadata  # reads the installed metadata files: only when a User-Agent is built
 
     try:
@@ -59,8 +70,7 @@ def project_url() -> str:
         label, _, url = entry.partition(",")
         if label.strip().lower() in ("homepage", "home", "source", "repository"):
             return url.strip()
-    # Until the project has a home page of its own, point operators at the list it serves.
-    return (meta.get("Home-page") if meta else None) or "https://github.com/he-y/Awesome-Pruning"
+    return ((meta.get("Home-page") if meta else None) or "").strip()
 
 
 MAILTO_ENV = "PRUNE2BIB_MAILTO"
@@ -90,6 +100,21 @@ def _client_errors() -> tuple[type[Exception], ...]:
     return (requests.exceptions.RequestException, httpx2.HTTPError)
 
 
+# DBLP publishes no rate limit; it answers bursts with an HTML 429 page and may block an address
+# for a while. Users of other DBLP clients in 2025-26 needed 5-7 s between requests:
+# volkm/bibtex-dblp PR #20 (2025-12-18: "5-7 seconds delays in-between requests seem to work
+# well"; its CLI default is 5 s, its own test suite uses 7 s, commit b81cb662, 2026-01-26), and
+# kasnerz/reffix issue #28 (2026-07) hit DBLP's 429 on a 250-entry file without pacing. We take
+# the low end, 5 s (a cold export of the whole list sends ~50 DBLP requests: about 4 minutes);
+# a stricter DBLP costs one 429, after which the learned interval holds (see `Http._learn`).
+DBLP_INTERVAL_S = 5.0
+# How long a learned (raised) interval is remembered across runs, and the most a 429 may raise
+# an interval to: a server asking for more than a minute between requests is blocking us, not
+# pacing us (its Retry-After is still waited, within `RetryPolicy.max_retry_after_wait`).
+LEARNED_PACE_DAYS = 7.0
+MAX_LEARNED_INTERVAL_S = 60.0
+
+
 @dataclass(frozen=True)
 class Service:
     name: str
@@ -110,8 +135,7 @@ SERVICES = {
         Service("crossref", "PRUNE2BIB_CROSSREF_URL", "https://api.crossref.org", 0.2, 0.02),
         Service("openreview", "PRUNE2BIB_OPENREVIEW_URL", "https://api.openreview.net", 1.0, 1.0),
         Service("openreview2", "PRUNE2BIB_OPENREVIEW2_URL", "https://api2.openreview.net", 1.0, 1.0),
-        # DBLP publishes no limit but answers bursts with 429 pages: stay well under.
-        Service("dblp", "PRUNE2BIB_DBLP_URL", "https://dblp.org", 2.0, 2.0),
+        Service("dblp", "PRUNE2BIB_DBLP_URL", "https://dblp.org", DBLP_INTERVAL_S, DBLP_INTERVAL_S),
         # Plain documents named by full URL (the README itself): no base URL of its own.
         Service("web", "PRUNE2BIB_WEB_URL", "https://raw.githubusercontent.com", 0.0, 0.0, wants_contact=False, api=False),
     )
@@ -128,8 +152,9 @@ def base_url(service: str) -> str:
 
 
 def user_agent(mailto: str) -> str:
-    contact = f"{project_url()}; mailto:{mailto}" if mailto else project_url()
-    return f"prune2bib/{__version__} ({contact})"
+    """'prune2bib/<version> (<its home page>; mailto:<contact>)', the parts it has."""
+    contact = "; ".join(part for part in (project_url(), f"mailto:{mailto}" if mailto else "") if part)
+    return f"prune2bib/{__version__} ({contact})" if contact else f"prune2bib/{__version__}"
 
 
 class ServiceError(NetworkError):
@@ -148,6 +173,22 @@ class ServiceError(NetworkError):
 
 class NotFound(ServiceError):
     """HTTP 404: the service does not know the thing asked for. Resolvers turn it into a result."""
+
+
+UNREACHABLE = "is unreachable"  # in every Unreachable message: reasons that carry it name a dead host
+
+
+class Unreachable(NetworkError):
+    """The service's host cannot be reached at all (DNS, refused, no route): not asked again this run."""
+
+    def __init__(self, service: str, why: str):
+        self.service = service
+        super().__init__(f"{service} {UNREACHABLE}: {why}; not asked again this run")
+
+
+def is_unreachable_reason(reason: str) -> bool:
+    """Whether a row's reason says a service could not be reached at all (see `Unreachable`)."""
+    return UNREACHABLE in reason
 
 
 @dataclass(frozen=True)
@@ -189,9 +230,24 @@ class RetryPolicy:
     attempts: int = 4  # tries per request, the first included
     backoff_base: float = 1.0  # seconds before the first retry; doubles each time
     backoff_cap: float = 30.0
-    max_total_wait: float = 90.0  # seconds a request may spend waiting to be retried, in all
+    max_total_wait: float = 90.0  # seconds of backoff (5xx, timeouts, dropped connections) per request
+    # Seconds a request may spend waiting as servers asked (429/503 with Retry-After), in all.
+    # Longer than the backoff budget: a rate-limited service answers once we have waited, and
+    # giving up after 90 s lost DBLP for the whole run. A Retry-After beyond it is not waited:
+    # the request fails at once and says how long the server asked for.
+    max_retry_after_wait: float = 600.0
     timeout: float = 30.0  # per request (connect and read)
     failures_to_give_up: int = 2  # consecutive failed requests before a service is left alone
+
+
+class PaceMemory:
+    """Where learned intervals outlive a run (the cache's meta table does it; see cache.py)."""
+
+    def learned_interval(self, service: str) -> float | None:  # pragma: no cover - an interface
+        return None
+
+    def remember_interval(self, service: str, seconds: float, days: float) -> None:  # pragma: no cover
+        pass
 
 
 @dataclass
@@ -201,6 +257,11 @@ class _ServiceState:
     last_start: float | None = None
     consecutive_failures: int = 0
     sent: int = 0
+    unreachable: str = ""  # why the host cannot be reached; set at the first such failure
+    last_problem: str = ""
+    answered: int = 0  # HTTP responses received (any status)
+    rate_limited: int = 0  # 429 answers received
+    remembered: bool = False  # the pace memory was consulted
 
 
 @dataclass
@@ -212,7 +273,9 @@ class Http:
     clock: Callable[[], float] = time.monotonic
     sleep: Callable[[float], None] = time.sleep
     jitter: Callable[[], float] = random.random  # in [0, 1)
-    warn: Callable[[str], None] = lambda msg: print(f"prune2bib: {msg}", file=sys.stderr)
+    warn: Callable[[str], None] = lambda msg: _stderr_line(msg)
+
+    memory: PaceMemory | None = None  # learned intervals across runs (the cache); None: this run only
 
     def __post_init__(self):
         self.mailto = self.mailto or os.environ.get(MAILTO_ENV, "")
@@ -234,6 +297,18 @@ class Http:
     def interval(self, service: str) -> float:
         return self._states[service].interval
 
+    def rate_limited(self, service: str) -> int:
+        """429 answers received from the service so far."""
+        return self._states[service].rate_limited
+
+    def unreachable(self) -> dict[str, str]:
+        """Services whose host could not be reached this run, with why."""
+        return {name: s.unreachable for name, s in self._states.items() if s.unreachable}
+
+    def answered(self) -> set[str]:
+        """Services that sent at least one HTTP response this run (whatever its status)."""
+        return {name for name, s in self._states.items() if s.answered}
+
     # ------------------------------------------------------------------ the policy
 
     def call(self, service: str, send: Callable[[], Any]) -> Any:
@@ -244,50 +319,104 @@ class Http:
         a service that already failed `failures_to_give_up` requests in a row.
         """
         state = self._states[service]
+        if state.unreachable:
+            raise Unreachable(service, state.unreachable)
         if state.consecutive_failures >= self.policy.failures_to_give_up:
-            raise NetworkError(f"{service} is unreachable (gave up after repeated failures); not asked again this run")
+            raise NetworkError(f"{service}: not asked again this run after repeated failures (last: {state.last_problem})")
         if SERVICES[service].wants_contact:
             self._warn_without_mailto()
-        waited = 0.0
+        self._recall(service, state)
+        waited = asked = 0.0  # seconds of backoff; seconds the server asked us to wait
         for attempt in range(1, self.policy.attempts + 1):
             self._wait_for_slot(state, service)
-            response, problem, delay = self._attempt(service, state, send, attempt)
+            response, problem, delay, server_asked = self._attempt(service, state, send, attempt)
             if response is not None:
                 _notify(service, "answer", detail=str(response.status_code))
                 return response
-            if delay is None:  # the host name does not resolve: no network, retrying will not help
-                state.consecutive_failures = self.policy.failures_to_give_up
-                raise NetworkError(f"{service} is unreachable: {problem}; not asked again this run")
-            if attempt == self.policy.attempts or waited + delay > self.policy.max_total_wait:
+            if delay is None:  # the host cannot be reached at all: retrying will not help
+                state.unreachable = problem
+                _notify(service, "failed", 0.0, problem)
+                raise Unreachable(service, problem)
+            if attempt == self.policy.attempts:
                 break
+            if server_asked:
+                if asked + delay > self.policy.max_retry_after_wait:
+                    state.consecutive_failures = self.policy.failures_to_give_up  # it said: not before then
+                    state.last_problem = f"{problem} asking to wait {delay:g} s"
+                    _notify(service, "failed", waited + asked, state.last_problem)
+                    raise NetworkError(
+                        f"{service}: {state.last_problem}, beyond the {self.policy.max_retry_after_wait:g} s "
+                        "this tool waits per request; not asked again this run (try again later)"
+                    )
+                self.warn(f"{service} answered {problem} and asked to wait {delay:g} s (Retry-After); waiting")
+                asked += delay
+            elif waited + delay > self.policy.max_total_wait:
+                break
+            else:
+                waited += delay
             _notify(service, "retry", delay, problem)
             self.sleep(delay)
-            waited += delay
         state.consecutive_failures += 1
-        _notify(service, "failed", waited, problem)
-        raise NetworkError(f"{service}: {problem} after {attempt} attempt(s) and {waited:g} s of waiting")
+        state.last_problem = f"{problem} after {attempt} attempt(s) and {waited + asked:g} s of waiting"
+        _notify(service, "failed", waited + asked, problem)
+        raise NetworkError(f"{service}: {state.last_problem}")
 
-    def _attempt(self, service: str, state: _ServiceState, send, attempt: int) -> tuple[Any, str, float | None]:
-        """(response, '', 0) when done; (None, what went wrong, seconds to wait) to retry;
-        (None, what went wrong, None) when retrying cannot help."""
+    def _attempt(self, service: str, state: _ServiceState, send, attempt: int) -> tuple[Any, str, float | None, bool]:
+        """(response, '', 0, False) when done; (None, what went wrong, seconds to wait, whether the
+        server asked for that wait) to retry; (None, why, None, False) when the host cannot be reached."""
         try:
             response = send()
         except retryable_errors() as err:  # an except clause's tuple is built only when something is raised
-            if _host_unresolvable(err):
-                return None, "its host name does not resolve (no network?)", None
-            return None, _describe(err), self._backoff(attempt)
+            dead = _unreachable_host(err)
+            if dead:
+                return None, dead, None, False
+            return None, _describe(err), self._backoff(attempt), False
         except _client_errors() as err:
             # Not worth retrying (a bad URL, too many redirects): one line, not a traceback.
             raise NetworkError(f"{service}: {type(err).__name__}: {err}") from err
+        state.answered += 1
         self._adapt(state, response.headers)
         if _html_instead_of_data(service, response):
             # A captive portal (hotel Wi-Fi) or a maintenance page: not an answer, and often brief.
-            return None, "answered with an HTML page instead of its data format", self._backoff(attempt)
+            return None, "answered with an HTML page instead of its data format", self._backoff(attempt), False
         if response.status_code not in RETRY_STATUSES:
             state.consecutive_failures = 0
-            return response, "", 0.0
+            return response, "", 0.0, False
         delay = _retry_after(response.headers)
-        return None, f"HTTP {response.status_code}", self._backoff(attempt) if delay is None else delay
+        if response.status_code == 429:
+            state.rate_limited += 1
+            self._learn(service, state, delay)
+        if delay is None:
+            return None, f"HTTP {response.status_code}", self._backoff(attempt), False
+        return None, f"HTTP {response.status_code}", delay, True
+
+    def _learn(self, service: str, state: _ServiceState, asked: float | None) -> None:
+        """A 429: pace at what the server asked for from now on (1.5x when it asked for no more
+        than we already wait, 2x when it said nothing), at most MAX_LEARNED_INTERVAL_S."""
+        old = state.interval
+        if asked is not None and asked > old:
+            wanted = asked
+        else:
+            wanted = old * (1.5 if asked is not None else 2.0) if old > 0 else 1.0
+        new = min(wanted, max(MAX_LEARNED_INTERVAL_S, old))
+        if new <= old:
+            return
+        state.interval = state.floor = new  # rate-limit headers may not lower it again this run
+        self.warn(
+            f"{service} is rate limiting us: one request every {new:g} s from now on"
+            + (f" (remembered for {LEARNED_PACE_DAYS:g} days)" if self.memory is not None else "")
+        )
+        if self.memory is not None:
+            self.memory.remember_interval(service, new, LEARNED_PACE_DAYS)
+
+    def _recall(self, service: str, state: _ServiceState) -> None:
+        """Before a service's first request: an interval learned by an earlier run, if still kept."""
+        if state.remembered:
+            return
+        state.remembered = True
+        learned = self.memory.learned_interval(service) if self.memory is not None else None
+        if learned is not None and learned > state.interval:
+            state.interval = state.floor = min(learned, max(MAX_LEARNED_INTERVAL_S, state.interval))
 
     def _wait_for_slot(self, state: _ServiceState, service: str = "") -> None:
         now = self.clock()
@@ -468,14 +597,31 @@ class _Httpx2ThroughHttp:
         return self._http.call(self._service, lambda: client.get(url, params=params, headers=headers))
 
 
+def _stderr_line(message: str) -> None:
+    """'prune2bib: <message>' on its own line of stderr; on a terminal the progress line being
+    drawn there is cleared first (it is drawn again on its next tick)."""
+    clear = "\r\x1b[K" if sys.stderr.isatty() else ""
+    print(f"{clear}prune2bib: {message}", file=sys.stderr, flush=True)
+
+
 def _html_instead_of_data(service: str, response) -> bool:
     content_type = (response.headers.get("content-type") or "").lower()
     return SERVICES[service].api and 200 <= response.status_code < 300 and "text/html" in content_type
 
 
-def _host_unresolvable(err: BaseException) -> bool:
-    """A DNS failure somewhere in the exception's chain (requests wraps urllib3's
-    NameResolutionError in MaxRetryError.reason; httpx2 chains socket.gaierror)."""
+# errno of a connection that can never succeed while the network stays as it is.
+_DEAD_ERRNOS = {
+    errno.ECONNREFUSED: "it refused the connection (nothing listens there)",
+    errno.EHOSTUNREACH: "no route to its host",
+    errno.ENETUNREACH: "the network is unreachable (no network?)",
+}
+
+
+def _unreachable_host(err: BaseException) -> str:
+    """Why the host cannot be reached at all, from the exception's chain; '' for anything else
+    (a timeout or a dropped connection may pass, so those are retried). requests wraps urllib3's
+    NameResolutionError / NewConnectionError (from ConnectionRefusedError) in MaxRetryError.reason;
+    httpx2 chains socket.gaierror or the OSError under its ConnectError."""
     seen: set[int] = set()
     todo: list[BaseException] = [err]
     while todo:
@@ -484,10 +630,12 @@ def _host_unresolvable(err: BaseException) -> bool:
             continue
         seen.add(id(current))
         if isinstance(current, socket.gaierror) or type(current).__name__ == "NameResolutionError":
-            return True
+            return "its host name does not resolve (no network?)"
+        if isinstance(current, OSError) and current.errno in _DEAD_ERRNOS:
+            return _DEAD_ERRNOS[current.errno]
         todo += [e for e in (current.__cause__, current.__context__, getattr(current, "reason", None)) if isinstance(e, BaseException)]
         todo += [a for a in getattr(current, "args", ()) if isinstance(a, BaseException)]
-    return False
+    return ""
 
 
 def _describe(err: Exception) -> str:

@@ -43,17 +43,17 @@ def check_file(path: Path, option: str, *, create_parents: bool = False) -> None
     `create_parents`: the directory may be missing (one of the tool's own locations, created
     when written); the nearest existing ancestor must then be a writable directory.
     """
-    path = Path(path)
+    named, path = Path(path), _followed(path)  # messages name the path as the user gave it
     if path.is_dir():
-        raise OutputError(f"cannot write {path} ({option}): it is a directory")
+        raise OutputError(f"cannot write {named} ({option}): it is a directory")
     if path.exists() and not path.is_file():
-        raise OutputError(f"cannot write {path} ({option}): it is not a regular file")
+        raise OutputError(f"cannot write {named} ({option}): it is not a regular file")
     parent = _parent(path)
     if create_parents:
         parent = _nearest_existing(parent)
-    _check_directory(parent, path, option)
+    _check_directory(parent, named, option)
     if path.exists() and not os.access(path, os.W_OK):
-        raise OutputError(f"cannot write {path} ({option}): the file is read-only")
+        raise OutputError(f"cannot write {named} ({option}): the file is read-only")
 
 
 def check_directory(path: Path, option: str) -> None:
@@ -74,10 +74,16 @@ def check_distinct(named: Mapping[str, Path | None]) -> None:
     for option, path in named.items():
         if path is None:
             continue
-        real = Path(os.path.abspath(path))
+        real = _followed(path)
         if real in seen:
             raise OutputError(f"{seen[real]} and {option} name the same file {path}")
         seen[real] = option
+
+
+def _followed(path: Path) -> Path:
+    """The file a path names, through symbolic links: `refs.bib -> ../paper/refs.bib` is written
+    where it points, and the link stays."""
+    return Path(os.path.realpath(path))
 
 
 def _parent(path: Path) -> Path:
@@ -110,7 +116,7 @@ def _check_directory(directory: Path, target: Path, option: str) -> None:
 def write_atomic(path: Path, text: str, option: str = "") -> None:
     """Write to a temporary file beside `path` and rename: a killed run never leaves half a file.
     The file gets the mode an ordinary `open()` would give it (or keeps its own)."""
-    path = Path(path)
+    path = _followed(path)
     mode = path.stat().st_mode & 0o7777 if path.is_file() else 0o666 & ~_umask()
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=_parent(path))

@@ -40,8 +40,9 @@ class RowFilter:
         return (
             (not self.types or any(t in self.types for t in entry.types))
             and (not self.years or entry.year in self.years)
-            and (self.since is None or entry.year >= self.since)
-            and (self.until is None or entry.year <= self.until)
+            # An undated row is left out when a year range is asked for: it is not known to be in it.
+            and (self.since is None or (entry.year is not None and entry.year >= self.since))
+            and (self.until is None or (entry.year is not None and entry.year <= self.until))
             and (not self.venues or venue_key(entry.venue) in {venue_key(v) for v in self.venues})
         )
 
@@ -73,6 +74,7 @@ class RowOutcome:
                 "reason": self.reason,
                 "authors": len(self.record.authors),
                 "fields": self.provenance.as_dict(),
+                **({"columns": dict(self.entry.columns)} if self.entry.columns else {}),  # the list's own extra columns
             },
             ensure_ascii=False,
             sort_keys=True,

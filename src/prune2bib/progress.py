@@ -5,10 +5,11 @@ nothing while DBLP listings are fetched at one request every few seconds), and a
 throttles can hold everything for a minute. So the estimate is redrawn every second, not only
 when a row completes, and comes from the pace of the last `WINDOW_S` seconds, idle time
 included: while nothing completes the estimate grows instead of freezing, and when the pace
-picks up again it falls back. The HTTP layer's events (`http.observe`) name a service that
-answered 429/503 and how long until it is asked again.
+picks up again it falls back. The HTTP layer's events (`http.observe`) name the service being
+asked, and a service that answered 429/503 with how long until it is asked again.
 
-    resolving [########..............]  112/278  40%  eta 3m 10s  dblp throttling (HTTP 429): next try in 25 s
+    resolving [########..............]  112/278  40%  eta 3m 10s  asking dblp (14 requests)
+    resolving [########..............]  112/278  40%  eta 3m 40s  dblp throttling (HTTP 429): next try in 25 s
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ class Progress:
         self.start = clock()
         self._samples: deque[tuple[float, int]] = deque([(self.start, 0)])
         self._throttled: dict[str, tuple[str, float]] = {}  # service -> (why, next try at)
+        self._requests: dict[str, int] = {}  # service -> requests sent
+        self._asking = ""  # the service asked last
         self.lock = threading.Lock()
 
     # ------------------------------------------------------------------ input
@@ -48,7 +51,10 @@ class Progress:
 
     def on_http(self, event: HttpEvent) -> None:
         with self.lock:
-            if event.kind == "retry" and event.detail.startswith(THROTTLE_STATUSES):
+            if event.kind == "request":
+                self._requests[event.service] = self._requests.get(event.service, 0) + 1
+                self._asking = event.service
+            elif event.kind == "retry" and event.detail.startswith(THROTTLE_STATUSES):
                 self._throttled[event.service] = (event.detail, self.clock() + event.seconds)
             elif event.kind in ("answer", "failed"):
                 self._throttled.pop(event.service, None)
@@ -82,13 +88,22 @@ class Progress:
                 parts.append(f"{service} throttling ({why}){wait}")
             return "; ".join(parts)
 
+    def asking(self) -> str:
+        """'asking dblp (14 requests)': the work goes on while no row completes (a DBLP
+        proceedings listing takes several requests before any of its rows is done)."""
+        with self.lock:
+            if not self._asking or self.done >= self.total:
+                return ""
+            sent = self._requests[self._asking]
+            return f"asking {self._asking} ({sent} {'request' if sent == 1 else 'requests'})"
+
     def line(self, width: int = 100) -> str:
         percent = 100 * self.done // self.total if self.total else 100
         eta = self.eta()
         text = f"{self.done}/{self.total}  {percent}%  eta {_duration(eta) if eta is not None else '--'}"
-        throttling = self.throttling()
-        if throttling:
-            text += f"  {throttling}"
+        status = self.throttling() or self.asking()
+        if status:
+            text += f"  {status}"
         bar_width = max(0, min(30, width - len(text) - len("resolving [] ") - 1))
         filled = bar_width * self.done // self.total if self.total else bar_width
         bar = f"[{'#' * filled}{'.' * (bar_width - filled)}] " if bar_width >= 5 else ""
@@ -116,13 +131,20 @@ def _duration(seconds: float) -> str:
 
 class TerminalLine:
     """Draws a `Progress` on one terminal line: on every change, and every `tick` seconds from a
-    background thread, so the estimate and the countdown move while a request waits."""
+    background thread, so the estimate and the countdown move while a request waits.
+
+    Other messages on the same terminal (a service's "asked to wait 30 s" line) go through
+    `messages`, a stand-in for the stream that clears the progress line first and draws it
+    again below the message, so neither is garbled.
+    """
 
     def __init__(self, progress: Progress, stream: TextIO, tick: float | None = 1.0):
         self.progress, self.stream, self.tick = progress, stream, tick
         self._stop = threading.Event()
-        self._draw_lock = threading.Lock()
+        self._draw_lock = threading.RLock()
         self._thread: threading.Thread | None = None
+        self._drawn = False  # the progress line is on the screen (the cursor at its end)
+        self.messages = _MessagesAbove(self)
 
     def __enter__(self) -> "TerminalLine":
         self.draw()
@@ -145,7 +167,7 @@ class TerminalLine:
 
     def on_http(self, event: HttpEvent) -> None:
         self.progress.on_http(event)
-        if event.kind in ("retry", "answer", "failed"):
+        if event.kind in ("request", "retry", "answer", "failed"):
             self.draw()
 
     def draw(self) -> None:
@@ -153,7 +175,40 @@ class TerminalLine:
         with self._draw_lock:
             self.stream.write("\r" + self.progress.line(width).ljust(width - 1))
             self.stream.flush()
+            self._drawn = True
+
+    def write_message(self, text: str) -> None:
+        with self._draw_lock:
+            if self._drawn:
+                self.stream.write(CLEAR_LINE)
+                self._drawn = False
+            self.stream.write(text)
+            if text.endswith("\n"):
+                self.draw()
+            else:
+                self.stream.flush()
 
     def _ticker(self) -> None:
         while not self._stop.wait(self.tick):
             self.draw()
+
+
+CLEAR_LINE = "\r\x1b[K"  # to the line's start, erase to its end (ANSI, every terminal since the VT100)
+
+
+class _MessagesAbove:
+    """A text stream whose writes appear above the progress line (see `TerminalLine`)."""
+
+    def __init__(self, line: TerminalLine):
+        self._line = line
+
+    def write(self, text: str) -> int:
+        if text:
+            self._line.write_message(text)
+        return len(text)
+
+    def flush(self) -> None:
+        self._line.stream.flush()
+
+    def __getattr__(self, name: str):
+        return getattr(self._line.stream, name)  # isatty, encoding, fileno, ...

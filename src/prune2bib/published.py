@@ -8,11 +8,12 @@ is not a DOI (Crossref already gives the published record of a DOI row). APIs: D
 Request economy (the whole list, 278 rows, costs well under 0.5 requests a row on a cold run;
 tests/test_published_economy.py counts it):
 
-- Rows are grouped by venue-year. A venue-year with at least `LISTING_MIN_ROWS` rows is *listed*
-  (`dblp.list_proceedings`: `toc:` queries in pages of 1000, one to three requests however many
-  rows), the listing is cached for good under `dblp.listing_key`, and every row of the venue-year
-  is matched locally — the next run asks DBLP nothing. A venue-year with one row costs one title
-  search instead (a listing is never cheaper than one request).
+- Rows are grouped by venue-year. A venue-year with at least `LISTING_MIN_ROWS` rows (one) is
+  *listed* (`dblp.list_proceedings`: `toc:` queries in pages of 1000, one to three requests
+  however many rows), the listing is cached for good under `dblp.listing_key`, and every row of
+  the venue-year is matched locally — the next run asks DBLP nothing. Even one row is listed: a
+  title-search hit must be checked against the table of contents anyway (see below), so
+  searching first would cost one request more whenever the paper is there.
 - ECCV is never listed: DBLP splits it into one table of contents per LNCS volume (16 in 2018,
   30 in 2020, 39 in 2022), so a listing costs 16-39 requests for the 5-14 ECCV rows of a year,
   while a title search costs one request a row (and the ECCV 2022 rows mostly link Springer DOIs,
@@ -24,6 +25,13 @@ tests/test_published_economy.py counts it):
 - Title searches are title-only, without DBLP's `venue:`/`year:` restriction: the same single
   request, and the local check of venue and year can then tell "not at this venue" from "not on
   DBLP". CoRR copies are never a published version (`dblp.record_from_info` drops them).
+- A search hit is taken for the row's conference only if it is in the *main* proceedings: its
+  key in the venue's stream, no workshop label ("ICLR (Workshop)", "CVPR Workshops"), and listed
+  by the venue-year's own table of contents (DBLP labels some workshop-track papers plain "ICLR":
+  311 `venue:ICLR:` hits for ICLR 2017's 198 papers). A venue-year that was not listed (a larger
+  `listing_min_rows`) is listed then, once, kept for good like any listing; ECCV, never listed, is
+  judged by its label ("ECCV (3)" is a main LNCS volume, "ECCV Workshops (3)" is not). A refused
+  hit is reported: the reason says which track or volume DBLP put the title in.
 - Crossref is asked only for venues that have DOIs (CVPR, ICCV, ECCV, IJCAI, AAAI): to fill a
   DBLP record (`/works/{doi}` when DBLP has the DOI but no pages, a bibliographic query when it
   has no DOI), and as the candidate source of a venue page with no identifier in its link (CVF,
@@ -52,7 +60,7 @@ from prune2bib.resolvers import FAILED, FOUND, Lookup
 from prune2bib.resolvers import crossref as crossref_source
 from prune2bib.resolvers import dblp
 
-LISTING_MIN_ROWS = 2
+LISTING_MIN_ROWS = 1
 NEVER_LISTED = frozenset({"ECCV"})
 DOI_VENUES = frozenset({"CVPR", "ICCV", "ECCV", "IJCAI", "AAAI"})
 LINK_KINDS = frozenset({"neurips", "cvf", "pmlr", "ijcai", "aaai"})
@@ -129,14 +137,19 @@ class Stage:
 
     # ---------------------------------------------------------------- listings
 
-    def _listing(self, venue: str, year: int, rows: int) -> _Listing:
+    def _listing(self, venue: str, year: int, rows: int, *, force: bool = False, renew: bool = False) -> _Listing:
+        """The venue-year's listing from the cache or DBLP; `_Listing(None)` when it is not worth
+        listing for `rows` rows (unless `force`: a search hit must be checked against it).
+        `renew`: ask DBLP even though the cache has it (the cached copy may predate a paper)."""
         key = dblp.listing_key(venue, year)
-        hit = None if self.options.refresh else self.cache.listing(key, max_age_days=self.options.max_age_days)
+        cached = not (self.options.refresh or (renew and not self.options.offline))
+        hit = self.cache.listing(key, max_age_days=self.options.max_age_days) if cached else None
         if hit is not None and (not hit.stale or self.options.offline):
             return _Listing(hit)  # indexed: a row is matched without reading the listing
         if self.options.offline:
             return _Listing(None, "not in the cache (offline)", missed=True)
-        if venue in NEVER_LISTED or rows < self.options.listing_min_rows or not venues_dblp.toc_keys(venue, year):
+        worth = force or rows >= self.options.listing_min_rows
+        if venue in NEVER_LISTED or not worth or not venues_dblp.toc_keys(venue, year):
             return _Listing(None)
         before = self.http.sent("dblp")
         try:
@@ -198,7 +211,7 @@ class Stage:
         cache_key = f"dblp-search:{normalize_title(entry.title)}"
         hit = None if self.options.refresh else self.cache.get_listing(cache_key, max_age_days=self.options.max_age_days)
         if hit is not None and (not hit.stale or self.options.offline):
-            return _judge(entry, key, list(hit.records), _corr_count(hit.source), 0, False)
+            return self._judge(entry, key, list(hit.records), _corr_count(hit.source), 0, False)
         if self.options.offline:
             return _Search(None, "not in the cache (offline)", 0, False, True)
         before = self.http.sent("dblp")
@@ -208,7 +221,69 @@ class Stage:
             return _Search(None, f"DBLP search failed: {err}", self.http.sent("dblp") - before, True)
         # The CoRR count is kept in the source column so a cached search explains itself the same way.
         self.cache.put_listing(cache_key, f"dblp corr={corr}", records, expires=True)
-        return _judge(entry, key, records, corr, self.http.sent("dblp") - before, True)
+        return self._judge(entry, key, records, corr, self.http.sent("dblp") - before, True)
+
+    def _judge(self, entry: Entry, key: tuple[str, int], records: list[Record], corr: int, spent: int, fresh: bool) -> _Search:
+        """Take the search hit in the main proceedings of the row's venue and year; else say where
+        DBLP has the title (another venue or year, a workshop track, another volume), or not."""
+        venue, year = key
+        alike = [r for r in records if same_title(entry.title, r.title)]
+        refusals: list[str] = []
+        for record in [r for r in alike if _placed_at(r, venue, year)]:
+            check = self._in_main_proceedings(record, key)
+            spent, fresh = spent + check.requests, fresh or check.fresh
+            if check.record is not None:
+                return _Search(check.record, "", spent, fresh)
+            if check.missed:
+                return _Search(None, check.reason, spent, fresh, missed=True)
+            refusals.append(check.reason)
+        workshops = sorted({f"{r.container_title_short} {r.year}" for r in alike if dblp.is_workshop_label(r.container_title_short)})
+        if workshops:
+            refusals.append(f"DBLP has this title in a workshop volume ({', '.join(workshops)}), not in {venue} {year}'s main proceedings")
+        others = sorted({f"{r.container_title_short or r.container_title} {r.year}" for r in alike
+                         if not _placed_at(r, venue, year) and not dblp.is_workshop_label(r.container_title_short)})  # fmt: skip
+        if others:
+            refusals.append(f"DBLP has this title at {', '.join(others)}, not at {venue} {year}")
+        if refusals:
+            return _Search(None, "not upgraded: " + "; ".join(refusals), spent, fresh, elsewhere=True)
+        if corr:
+            return _Search(None, f"not upgraded: DBLP has only a CoRR (arXiv) copy of this title, no {venue} {year} paper", spent, fresh)
+        return _Search(None, f"not found on DBLP at {venue} {year}", spent, fresh)
+
+    def _in_main_proceedings(self, record: Record, key: tuple[str, int]) -> "_Search":
+        """Whether the venue-year's table of contents lists this hit (the listing's record if so).
+
+        ECCV is never listed (one table of contents per LNCS volume, 16-39 a year): its hits
+        were judged by their label and key stream alone (`_placed_at`, `dblp.search_records`).
+        """
+        venue, year = key
+        if venue in NEVER_LISTED:
+            return _Search(record, "", 0, False)
+        listing = self.listings.get(key)
+        spent, fresh = 0, False
+        stale = listing is not None and listing.index is not None and not listing.fresh and not _lists(listing.index, record)
+        if listing is None or listing.index is None or stale:
+            # Not listed yet, or listed by an earlier run that may predate this paper: ask DBLP (once a run).
+            listing = self._listing(venue, year, 0, force=True, renew=stale)
+            spent, fresh = listing.requests, listing.fresh
+            listing.requests = 0  # charged to this row
+            if listing.index is not None:
+                self.listings[key] = listing  # the next row of this venue-year matches locally
+        if listing.index is None:
+            why = listing.reason or "no table of contents is known for it"
+            return _Search(None, f"cannot check that DBLP's {venue} {year} paper of this title is in the main proceedings: {why}",
+                           spent, fresh, missed=listing.missed)  # fmt: skip
+        listed = _lists(listing.index, record)
+        if listed is not None:
+            return _Search(listed, "", spent, fresh)
+        tocs = ", ".join(f"toc:{k}" for k in venues_dblp.toc_keys(venue, year))
+        return _Search(
+            None,
+            f"DBLP has this title at {venue} {year}, but the main proceedings' table of contents ({tocs}, "
+            f"{listing.index.size} papers) does not list it: a workshop track or another volume",
+            spent,
+            fresh,
+        )
 
     # ---------------------------------------------------------------- Crossref
 
@@ -285,22 +360,29 @@ def _by_title(title: str, listing: listings.Indexed) -> Record | None:
     return dblp.match_in_listing(title, listing)
 
 
-def _judge(entry: Entry, key: tuple[str, int], records: list[Record], corr: int, spent: int, fresh: bool) -> _Search:
-    """Take the search hit at the row's venue and year; else say where the title is, or is not."""
-    venue, year = key
-    alike = [r for r in records if same_title(entry.title, r.title)]
-    for record in alike:
-        spec = venues_dblp.dblp_venue(record.container_title_short)
-        if spec is not None and spec.short == venue and record.year == year:
-            return _Search(record, "", spent, fresh)
-    if alike:
-        elsewhere = ", ".join(sorted({f"{r.container_title_short or r.container_title} {r.year}" for r in alike}))
-        return _Search(None, f"not upgraded: DBLP has this title at {elsewhere}, not at {venue} {year}", spent, fresh, elsewhere=True)
-    if corr:
-        reason = f"not upgraded: DBLP has only a CoRR (arXiv) copy of this title, no {venue} {year} paper"
-    else:
-        reason = f"not found on DBLP at {venue} {year}"
-    return _Search(None, reason, spent, fresh)
+def _placed_at(record: Record, venue: str, year: int) -> bool:
+    """A hit labelled as the venue itself (no workshop label, key in its stream) and of the year."""
+    spec = venues_dblp.dblp_venue(record.container_title_short)
+    return spec is not None and spec.short == venue and record.year == year
+
+
+def _lists(index: listings.Indexed, hit: Record) -> Record | None:
+    """The listing's copy of a search hit, if the listing holds it (looked up by the hit's title
+    in the index: the records of near titles only, however large the listing)."""
+    wanted = listings.normalized(hit.title)
+    for position, title in index.candidates(listings.title_query(wanted)) if wanted else ():
+        if title == wanted and _same_dblp_record(index.record(position), hit):
+            return index.record(position)
+    return None
+
+
+def _same_dblp_record(listed: Record, hit: Record) -> bool:
+    """One DBLP record seen twice (in a listing and in a search): same title, link and DOI."""
+    return (
+        listings.normalized(listed.title) == listings.normalized(hit.title)
+        and listed.url == hit.url
+        and listed.doi.lower() == hit.doi.lower()
+    )
 
 
 # ---------------------------------------------------------------------- Crossref by title

@@ -1,46 +1,63 @@
-"""Stage 1: the Awesome-Pruning README (markdown) -> `Entry` rows. No network.
+"""Stage 1: a paper list (markdown) -> `Entry` rows. No network.
 
-The README is parsed with markdown-it-py (CommonMark + its GFM table rule,
-https://markdown-it-py.readthedocs.io/en/latest/using.html); token `map`s give the source line
-numbers. Only tables under a `### <year>` heading hold papers, one row each:
+Any awesome list that keeps its papers in markdown tables is read (he-y/Awesome-Pruning first
+of all, and the lists built like it or not):
 
-    | [Title](paper-link), [Extension1](link) | Venue **(Oral)** | `WF` | [PyTorch(Author)](code)(Releasing) |
+- **Tables by meaning**: a paper table is any table with a title-like column; its columns are
+  mapped by header name in any order (`lists.columns`, synonyms in data/columns.json), unknown
+  columns kept on each row; `columns=` (the CLI's `--columns title=Paper,venue=Conf`) overrides.
+- **Years however written**: a row's year comes from its venue cell (`CVPR 2023`, `NeurIPS'22`),
+  else its Year/Date cell, else the heading it sits under (`### 2021`, `## 2021 Venues`,
+  `<h3>2024</h3>`, `**2023**`, `###### Topic 2024`); a span heading (`2012-2016`, `Before 2020`)
+  or a heading without a year leaves it unknown (`None`). Rows under any heading are read.
+- **The list's own taxonomy**: its legend table names the Type codes (`lists.legend`); codes the
+  legend does not define are kept as their own groups.
+- **Title cells of every shape** (`lists.cells`): badges, HTML anchors, `Title [[pdf]](u)`.
+- **No silent loss**: every table row is an `Entry` or a `Skipped` with its line and reason;
+  `ParsedList.summary()` says how many rows were seen, read and skipped.
 
-What is wrong where (the contract the CLI's `check` and exit codes rely on):
+What is wrong where (the contract `check` and the exit codes rely on):
 
 - **The document** cannot be trusted -> `ReadmeError` (one line): empty, binary (NUL or other
-  control bytes), not UTF-8, no row under any year heading, a year table whose header is not
-  `Title | Venue | Type | Code`, or table-shaped lines under a year heading that markdown does not
-  read as table rows (a blank line or a broken row split the table). The last two would otherwise
-  drop papers silently.
+  control bytes), not UTF-8, no paper row at all (the message says which tables were seen and how
+  to map their columns), or beyond the work limits (`lists.blocks.MAX_TABLE_ROWS`,
+  `lists.inline.MAX_MARKUP`), which keep parsing linear in the input's size.
 - **One row** is wrong but the table around it is fine -> the row still becomes an `Entry`
-  (nothing is dropped), carrying `Anomaly`s that `errata.find_errata` reports: wrong number of
-  cells, no link, empty title, stray text, malformed URL, unknown venue or type code.
+  carrying `Anomaly`s that `errata.find_errata` reports: wrong number of cells, no link, an empty
+  link, empty title, stray text, malformed URL, unknown venue, a blank line splitting the table.
+  A row that cannot be a paper (no title, no link) is `Skipped`.
 
-Types follow `taxonomy.parse_types`: `WF` -> ('F', 'W'); `FO` -> ('F', 'Other'), the list's one
-`FO` row (Joint-DetNAS, 2021) being filter pruning plus "other".
+Awesome-Pruning's Type codes follow its legend: `WF` -> ('F', 'W'); `FO` -> ('F', 'Other').
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import unquote
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
-
-from prune2bib import taxonomy
+from prune2bib import taxonomy as taxonomy_module
 from prune2bib.errors import ReadmeError
+from prune2bib.lists import cells as cell_parsing
+from prune2bib.lists.blocks import Heading, Row, Table, scan, split_cells
+from prune2bib.lists.cells import (  # noqa: F401 - re-exported: the stage's public names
+    Anomaly,
+    doubled_half,
+    is_web_url,
+    normalise_space,
+    repaired_title,
+    title_anomalies,
+)
+from prune2bib.lists.columns import ColumnMap, map_columns, parse_overrides
+from prune2bib.lists.inline import Budget, Piece, _plain, plain_text, row_pieces
+from prune2bib.lists.legend import could_be_legend, parse_type_cell, read_legend, taxonomy_from
+from prune2bib.lists.years import HeadingYear, cell_year, heading_year, split_venue_year
 from prune2bib.record import CodeLink
+from prune2bib.taxonomy import Taxonomy
 
-
-@dataclass(frozen=True)
-class Anomaly:
-    """Something wrong with a row, as `check` reports it."""
-
-    code: str  # short machine name, e.g. 'duplicated-title', 'stray-text', 'bad-code-url'
-    message: str  # one line, for people
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1f]")
+_HEADING_MARKUP = re.compile(r"<[^<>]*>|\]\([^()\s]*\)|[\[\]*_`]")
+_BADGE_VENUE = re.compile(r"/badge/(?:conference|journal|venue|workshop|publish(?:ed)?)-(.+)-[^-/]+$", re.I)
 
 
 @dataclass(frozen=True)
@@ -48,31 +65,55 @@ class Entry:
     """One paper row of the list."""
 
     line: int  # 1-based line number in the README
-    year: int  # from the section heading
+    year: int | None  # from the venue cell, the Year/Date cell or the heading; None if unknown
     title: str  # whitespace normalised, as the list writes it
     url: str  # the title's link
-    venue: str  # 'CVPR'
-    types: tuple[str, ...]  # taxonomy codes, in taxonomy.TYPE_ORDER
+    venue: str  # 'CVPR' (a year written in the cell is moved to `year`)
+    types: tuple[str, ...]  # the list's type codes, in its taxonomy's order
     venue_note: str = ""  # 'Oral', 'Spotlight', 'Best'
     extra_urls: tuple[tuple[str, str], ...] = ()  # (label, url) of further links in the title cell
     code: tuple[CodeLink, ...] = ()
     anomalies: tuple[Anomaly, ...] = ()
+    authors: str = ""  # as the list writes them (an Authors column, or under the title)
+    columns: tuple[tuple[str, str], ...] = ()  # (header, text) of the row's unknown columns
 
 
-EXPECTED_COLUMNS = ("title", "venue", "type", "code")
-VENUE_NOTES = ("Oral", "Spotlight", "Best")
-RELEASING = "(Releasing)"
-CODE_DELETED = "Code Deleted"
-# Words that end up glued to a title when a link label is pasted into it ("... github").
-STRAY_TITLE_WORDS = frozenset({"github", "code", "pdf", "arxiv", "paper", "link"})
-_SEPARATORS = " ,;/|\t"
-_YEAR_HEADING = re.compile(r"(19|20)\d\d")
-_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1f]")
-_HOSTNAME = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,62})(?:\.[a-z0-9-]{1,63})+")
+@dataclass(frozen=True)
+class Skipped:
+    """A table row that is not exported, and why."""
 
-# Block parsing only: the core "inline" rule is off so that only the cells of paper tables pay
-# for inline parsing (about a third of the time). maxNesting bounds deep brackets/emphasis.
-_MD = MarkdownIt("commonmark", {"maxNesting": 20}).enable("table").disable("inline")
+    line: int  # 1-based
+    reason: str
+
+
+@dataclass(frozen=True)
+class TableSeen:
+    line: int  # 1-based line of the header
+    headers: tuple[str, ...]
+    kind: str  # 'papers', 'legend' or 'other'
+    rows: int
+
+
+@dataclass(frozen=True)
+class ParsedList:
+    entries: tuple[Entry, ...]
+    skipped: tuple[Skipped, ...]
+    tables: tuple[TableSeen, ...]
+    taxonomy: Taxonomy
+
+    @property
+    def rows_seen(self) -> int:
+        return len(self.entries) + len(self.skipped)
+
+    def summary(self) -> str:
+        """'280 table rows seen: 278 papers read, 2 skipped (line 40: no title; …)'."""
+        papers = sum(1 for t in self.tables if t.kind == "papers")
+        line = f"{self.rows_seen} table rows seen in {papers} paper table{'s' if papers != 1 else ''}: {len(self.entries)} papers read, {len(self.skipped)} skipped"
+        if self.skipped:
+            shown = "; ".join(f"line {s.line}: {s.reason}" for s in self.skipped[:3])
+            more = f"; … {len(self.skipped) - 3} more (prune2bib check lists them)" if len(self.skipped) > 3 else ""
+            line += f" ({shown}{more})"
+        return line
 
 
 # ---------------------------------------------------------------- bytes -> text
@@ -104,288 +145,237 @@ def normalise_newlines(text: str) -> str:
 # ---------------------------------------------------------------- text -> entries
 
 
-def parse_readme(text: str) -> list[Entry]:
-    """Every row of every table under a `### <year>` heading, in README order."""
+def parse_readme(text: str, columns: str | None = None) -> list[Entry]:
+    """Every paper row of every table, in README order (`read_list` says what was skipped)."""
+    return list(read_list(text, columns).entries)
+
+
+def read_list(text: str, columns: str | None = None) -> ParsedList:
+    """The list's paper rows, the rows skipped and why, the tables seen and the taxonomy.
+
+    `columns`: 'title=Paper,venue=Conf' maps headers to fields before the synonyms do.
+    """
     if not text.strip():
         raise ReadmeError("the README is empty")
     if "\x00" in text:
         raise ReadmeError("the README looks binary: it contains NUL characters")
     text = normalise_newlines(text.lstrip("\ufeff"))
-    lines = text.split("\n")
-    entries: list[Entry] = []
-    for year, table in _year_sections(_MD.parse(text)):
-        entries.extend(_parse_table(year, table, lines))
-    if not entries:
-        raise ReadmeError("no paper table found: expected '### <year>' headings followed by tables")
-    return entries
-
-
-def _year_sections(tokens: list[Token]):
-    """Yield (year, tokens of one table) for each table inside a year section.
-
-    A year section runs from a heading whose text is a year to the next heading of the same or
-    a higher level; deeper headings (e.g. '#### Oral') stay inside it.
-    """
-    year, year_level = None, 0
-    i = 0
-    while i < len(tokens):
-        token = tokens[i]
-        if token.type == "heading_open":
-            level, heading = int(token.tag[1:]), tokens[i + 1].content.strip()
-            if _YEAR_HEADING.fullmatch(heading):
-                year, year_level = int(heading), level
-            elif year is not None and level <= year_level:
-                year = None
-        elif token.type == "table_open":
-            end = _closing(tokens, i, "table_close")
-            if year is not None:
-                yield year, tokens[i:end]
-            i = end
-        elif token.type == "paragraph_open" and year is not None:
-            _reject_stray_rows(year, tokens[i + 1])
-        i += 1
-
-
-def _closing(tokens: list[Token], start: int, close_type: str) -> int:
-    for j in range(start, len(tokens)):
-        if tokens[j].type == close_type:
-            return j
-    return len(tokens) - 1
-
-
-def _reject_stray_rows(year: int, inline: Token) -> None:
-    """Table-shaped lines that markdown reads as a paragraph mean the table was split."""
-    first = inline.map[0] if inline.map else 0
-    for offset, line in enumerate(inline.content.split("\n")):
-        stripped = line.strip()
-        if stripped.startswith("|") and stripped.count("|") >= 2:
-            raise ReadmeError(
-                f"line {first + offset + 1}: a table row outside any table under '### {year}' "
-                "(a blank line or a broken row split the table)"
-            )
-
-
-def _parse_table(year: int, table: list[Token], lines: list[str]) -> list[Entry]:
-    rows = _rows(table)
-    header, body = rows[0], rows[1:]
-    names = tuple(cell.content.strip().lower() for cell in header[1])
-    if names != EXPECTED_COLUMNS:
-        shown = " | ".join(cell.content.strip() for cell in header[1])
-        raise ReadmeError(
-            f"line {header[0] + 1}: the table under '### {year}' has columns '{shown}'; "
-            "expected 'Title | Venue | Type | Code'"
-        )
-    return [_parse_row(year, line, cells, lines[line]) for line, cells in body]
-
-
-def _rows(table: list[Token]) -> list[tuple[int, list[Token]]]:
-    """(0-based line, inline tokens of its cells) per table row, header first."""
-    rows: list[tuple[int, list[Token]]] = []
-    for token in table:
-        if token.type == "tr_open":
-            rows.append((token.map[0], []))
-        elif token.type == "inline" and rows:
-            rows[-1][1].append(token)
-    return rows
-
-
-def _parse_row(year: int, line0: int, cells: list[Token], raw_line: str) -> Entry:
-    anomalies: list[Anomaly] = []
-    count = count_cells(raw_line)
-    if count != len(EXPECTED_COLUMNS):
-        anomalies.append(Anomaly("cell-count", f"row has {count} cells; expected 4 (Title | Venue | Type | Code)"))
-    # The Type cell is one code span and the Code cell is often '-': no inline parse needed.
-    title_cell, venue_cell = _segments(cells[0].content), _segments(cells[1].content)
-    type_cell = [_Segment(cells[2].content.replace("`", " "))]
-    code_cell = [_Segment("-")] if cells[3].content.strip() == "-" else _segments(cells[3].content)
-    title, url, extra_urls = _parse_title_cell(title_cell, anomalies)
-    venue, venue_note = _parse_venue_cell(venue_cell, anomalies)
-    types = _parse_type_cell(type_cell, anomalies)
-    code = _parse_code_cell(code_cell, anomalies)
-    return Entry(
-        line=line0 + 1,
-        year=year,
-        title=title,
-        url=url,
-        venue=venue,
-        types=types,
-        venue_note=venue_note,
-        extra_urls=extra_urls,
-        code=code,
-        anomalies=tuple(anomalies),
-    )
+    document = scan(text)
+    reader = _Reader(parse_overrides(columns), Budget())
+    reader.read(document.blocks)
+    reader.skipped += [Skipped(n + 1, "a table row outside any table (no header and delimiter row above it)")
+                       for n in document.stray_rows]  # fmt: skip
+    skipped = tuple(sorted(reader.skipped, key=lambda s: s.line))
+    tables = sorted(reader.tables, key=lambda t: t.line)
+    if not reader.entries:
+        raise ReadmeError(_nothing_found(tables, skipped))
+    used = (code for e in reader.entries for code in e.types)
+    return ParsedList(tuple(reader.entries), skipped, tuple(tables), reader.taxonomy.with_codes(used))
 
 
 def count_cells(raw_line: str) -> int:
     """Cells in a GFM table row: split on unescaped pipes, minus the optional outer ones."""
-    cells, current, escaped = [], [], False
-    for char in raw_line.strip():
-        if char == "|" and not escaped:
-            cells.append("".join(current))
-            current = []
-        else:
-            current.append(char)
-        escaped = char == "\\" and not escaped
-    cells.append("".join(current))
-    if cells and not cells[0].strip():
-        cells.pop(0)
-    if cells and not cells[-1].strip():
-        cells.pop()
-    return len(cells)
+    return len(split_cells(raw_line)) if raw_line.strip() else 0
 
 
-# ---------------------------------------------------------------- cells
+def _nothing_found(tables: list[TableSeen], skipped: tuple[Skipped, ...]) -> str:
+    if not tables:
+        found = f"{len(skipped)} table-shaped lines but no table" if skipped else "no markdown table"
+        return f"no paper table found: the README has {found} (a table needs a header row, then a delimiter row like |---|---|)"
+    shown = "; ".join(f"line {t.line}: {' | '.join(t.headers)} ({t.rows} rows)" for t in tables[:4])
+    more = f"; … {len(tables) - 4} more" if len(tables) > 4 else ""
+    count = f"{len(tables)} table{'s' if len(tables) != 1 else ''}"
+    return (f"no paper rows found: saw {count} ({shown}{more}); a paper table needs a title column "
+            "(Title, Paper, Name, …): map one with --columns title=HEADER")  # fmt: skip
 
 
-@dataclass(frozen=True)
-class _Segment:
-    """A run of a cell: a link (href set) or plain text outside links."""
+class _Reader:
+    """Walks the blocks: keeps the heading stack for years, reads legends, then paper tables."""
 
-    text: str
-    href: str | None = None
+    def __init__(self, overrides: dict[str, str], budget: Budget):
+        self.overrides, self.budget = overrides, budget
+        self.entries: list[Entry] = []
+        self.skipped: list[Skipped] = []
+        self.tables: list[TableSeen] = []
+        self.taxonomy = Taxonomy()
+        self._years: dict[int, HeadingYear] = {}
 
+    def read(self, blocks: list[Heading | Table]) -> None:
+        tables = [(b, [plain_text(h, self.budget) for h in b.header]) for b in blocks if isinstance(b, Table)]
+        legends = [legend for table, header in tables if (legend := self._legend(table, header))]
+        self.taxonomy = taxonomy_from(legends) if legends else Taxonomy()
+        headers = {id(table): header for table, header in tables}
+        stack: list[Heading] = []
+        for block in blocks:
+            if isinstance(block, Heading):
+                while stack and stack[-1].level >= block.level:
+                    stack.pop()
+                stack.append(block)
+            else:
+                self._table(block, headers[id(block)], self._section_year(stack))
 
-def _segments(markdown: str) -> list[_Segment]:
-    """A cell's inline markdown as alternating text and link runs, emphasis flattened."""
-    children: list[Token] = []
-    _MD.inline.parse(markdown, _MD, {}, children)
-    segments: list[_Segment] = []
-    href: str | None = None
-    parts: list[str] = []
-    for child in children:
-        if child.type == "link_open":
-            segments.append(_Segment("".join(parts)))
-            href, parts = str(child.attrGet("href") or ""), []
-        elif child.type == "link_close" and href is not None:
-            segments.append(_Segment("".join(parts), href))
-            href, parts = None, []
-        elif child.type in ("softbreak", "hardbreak"):
-            parts.append(" ")
-        else:  # text, code spans, inline HTML, an image's alt text; emphasis marks add ""
-            parts.append(child.content)
-    segments.append(_Segment("".join(parts), href))
-    return [s for s in segments if s.href is not None or s.text]
+    def _legend(self, table: Table, header: list[str]) -> dict[str, str] | None:
+        if len(header) < 2 or len(table.rows) > 64 or not could_be_legend(header):
+            return None
+        rows = [[plain_text(c, self.budget) for c in row.cells[: len(header)]] for row in table.rows]
+        legend = read_legend(header, rows)
+        if legend:
+            self.tables.append(TableSeen(table.line + 1, tuple(h.strip() for h in header), "legend", len(table.rows)))
+            table.rows = []  # read: not a paper table
+            table.header = []
+        return legend
 
+    def _section_year(self, stack: list[Heading]) -> HeadingYear:
+        for heading in reversed(stack):
+            said = self._years.get(id(heading))
+            if said is None:
+                said = self._years[id(heading)] = heading_year(_HEADING_MARKUP.sub(" ", heading.text))
+            if said.says_something:
+                return said
+        return HeadingYear()
 
-def normalise_space(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _outside_text(segments: list[_Segment]) -> str:
-    """Text outside links, minus the separators the list puts between links."""
-    outside = " ".join(s.text for s in segments if s.href is None)
-    return normalise_space(outside.strip(_SEPARATORS).replace(",", " "))
-
-
-def _parse_title_cell(cell: list[_Segment], anomalies: list[Anomaly]):
-    links = [s for s in cell if s.href is not None]
-    stray = _outside_text(cell)
-    if not links:
-        anomalies.append(Anomaly("missing-link", "the title cell has no link"))
-        title, url, extras = normalise_space(stray), "", ()
-    else:
-        title, url = normalise_space(links[0].text), links[0].href or ""
-        extras = tuple((normalise_space(s.text), s.href or "") for s in links[1:])
-        if stray:
-            anomalies.append(Anomaly("stray-text", f"stray text {stray!r} in the title cell, outside its links"))
-        if url and not is_web_url(url):
-            anomalies.append(Anomaly("bad-url", f"the paper link {url!r} is not a valid http(s) URL"))
-    anomalies.extend(title_anomalies(title))
-    return title, url, extras
-
-
-def title_anomalies(title: str) -> list[Anomaly]:
-    """Empty title, a title pasted twice, a link label glued to its end."""
-    if not title:
-        return [Anomaly("empty-title", "the title is empty")]
-    found = []
-    half = doubled_half(title)
-    if half:
-        found.append(Anomaly("duplicated-title", f"the title is written twice: {half!r}"))
-    last_word = title.rsplit(" ", 1)[-1]
-    if " " in title and last_word in STRAY_TITLE_WORDS:
-        found.append(Anomaly("stray-word", f"the title ends with the stray word {last_word!r}"))
-    return found
+    def _table(self, table: Table, header: list[str], section: HeadingYear) -> None:
+        if not table.header:
+            return  # a legend, already read
+        shape = map_columns(header, self.overrides)
+        kind = "papers" if shape.is_paper_table else "other"
+        self.tables.append(TableSeen(table.line + 1, tuple(h.strip() for h in header), kind, len(table.rows)))
+        if not shape.is_paper_table:
+            return
+        for row in table.rows:
+            entry = _RowReader(self, header, shape, section).read(row)
+            if isinstance(entry, Skipped):
+                self.skipped.append(entry)
+            else:
+                self.entries.append(entry)
 
 
-def repaired_title(title: str) -> str:
-    """The title without the list's unambiguous slips (`check` still reports them): a title
-    pasted twice ('XX' -> 'X') and a link label glued to its end ('… Optimization github')."""
-    title = doubled_half(title) or title
-    head, _, last = title.rpartition(" ")
-    return head if head and last in STRAY_TITLE_WORDS else title
+class _RowReader:
+    """One row of a paper table -> an Entry (with anomalies) or a Skipped."""
+
+    def __init__(self, reader: _Reader, header: list[str], shape: ColumnMap, section: HeadingYear):
+        self.reader, self.header, self.shape, self.section = reader, header, shape, section
+        self.budget = reader.budget
+
+    def cell(self, field: str) -> list[Piece] | None:
+        """The pieces of the row's cell for `field`; None when the table has no such column."""
+        index = self.shape.fields.get(field)
+        if index is None:
+            return None
+        return self.parts[index] if index < len(self.parts) else []
+
+    def text(self, field: str) -> str | None:
+        found = self.cell(field)
+        return None if found is None else normalise_space(_plain(found))
+
+    def read(self, row: Row) -> Entry | Skipped:
+        line = row.line + 1
+        if not any(c.strip() for c in row.cells):
+            return Skipped(line, "an empty table row")
+        if all(c.strip().strip(":").strip("-") == "" for c in row.cells):
+            return Skipped(line, "a second delimiter row inside the table")
+        anomalies: list[Anomaly] = []
+        if len(row.cells) != len(self.header):
+            expected = " | ".join(h.strip() for h in self.header)
+            anomalies.append(Anomaly("cell-count", f"row has {len(row.cells)} cells; expected {len(self.header)} ({expected})"))
+        if row.after_split is not None:
+            anomalies.append(Anomaly("table-split", f"the blank line {row.after_split + 1} splits the table: GitHub shows this row as text"))
+        self.parts = row_pieces(row.cells, self.budget)
+        title_cell = cell_parsing.parse_title_cell(self.cell("title") or [])
+        title, url, extras = title_cell.title, title_cell.url, list(title_cell.extra_urls)
+        title_anomalies_ = list(title_cell.anomalies)
+        url, extras, title_anomalies_ = self._link_columns(row, url, extras, title_anomalies_)
+        if not title and not url:
+            return Skipped(line, "no title and no link")
+        venue_anomalies: list[Anomaly] = []
+        venue, note, year = self._venue(title_cell.badges, venue_anomalies)
+        types = self._types()
+        code, code_anomalies = self._code()
+        return Entry(
+            line=line,
+            year=year,
+            title=title,
+            url=url,
+            venue=venue,
+            types=types,
+            venue_note=note,
+            extra_urls=tuple(extras),
+            code=code,
+            anomalies=tuple(anomalies + title_anomalies_ + venue_anomalies + code_anomalies),
+            authors=self._authors(title_cell.after),
+            columns=self._unknown(),
+        )
+
+    def _link_columns(self, row: Row, url: str, extras: list, anomalies: list[Anomaly]):
+        """A 'Paper'/'PDF'/'Link' column gives the link when the title cell has none."""
+        for index in self.shape.links:
+            if index >= len(self.parts):
+                continue
+            for piece in self.parts[index]:
+                if piece.kind != "link" or piece.badge or not piece.href:
+                    continue
+                if not url:
+                    url = piece.href
+                    anomalies = [a for a in anomalies if a.code not in ("missing-link", "empty-link")]
+                    if not is_web_url(url):
+                        anomalies.append(Anomaly("bad-url", f"the paper link {url!r} is not a valid http(s) URL"))
+                else:
+                    extras.append((normalise_space(piece.text) or self.header[index].strip(), piece.href))
+        return url, extras, anomalies
+
+    def _venue(self, badges: tuple[str, ...], anomalies: list[Anomaly]) -> tuple[str, str, int | None]:
+        raw = self.text("venue")
+        text = raw or ""
+        if not text:
+            text = _badge_venue(badges)
+        venue_with_year, note = text, ""
+        if raw is not None or text:
+            venue_with_year, note, found = cell_parsing.parse_venue_cell(text, lambda v: True)
+            if raw is not None and not text:
+                anomalies.extend(found)
+        venue, venue_year = split_venue_year(venue_with_year)
+        if venue and taxonomy_module.venue(venue) is None:
+            anomalies.append(Anomaly("unknown-venue", f"unknown venue {venue!r}"))
+        if note and note not in cell_parsing.VENUE_NOTES:
+            anomalies.append(Anomaly("unknown-venue-note", f"unknown venue note {note!r}; expected Oral, Spotlight or Best"))
+        year_text = self.text("year")
+        year = venue_year or (cell_year(year_text) if year_text else None) or self.section.year
+        return venue, note, year
+
+    def _types(self) -> tuple[str, ...]:
+        raw = self.text("type")
+        if raw is None:
+            return ()
+        codes, _ = parse_type_cell(raw, self.reader.taxonomy)
+        return codes
+
+    def _code(self) -> tuple[tuple[CodeLink, ...], list[Anomaly]]:
+        found = self.cell("code")
+        if not found:
+            return (), []
+        return cell_parsing.parse_code_cell(found)
+
+    def _authors(self, after_title: str) -> str:
+        raw = self.text("authors")
+        if raw is not None:
+            return raw
+        title_header = self.header[self.shape.fields["title"]].casefold()
+        return after_title if "author" in title_header else ""
+
+    def _unknown(self) -> tuple[tuple[str, str], ...]:
+        found = []
+        for index, header in self.shape.unknown:
+            if index < len(self.parts):
+                text = normalise_space(_plain(self.parts[index]))
+                if text:
+                    found.append((header, text))
+        return tuple(found)
 
 
-def doubled_half(title: str) -> str:
-    """'X X' or 'XX' (ignoring spaces) -> 'X'; otherwise ''."""
-    squeezed = title.replace(" ", "")
-    size = len(squeezed)
-    if size < 8 or size % 2 or squeezed[: size // 2] != squeezed[size // 2 :]:
-        return ""
-    # Cut the spaced title after as many non-space characters as the first half holds.
-    seen = 0
-    for index, char in enumerate(title):
-        seen += char != " "
-        if seen == size // 2:
-            return title[: index + 1].strip()
+def _badge_venue(badges: tuple[str, ...]) -> str:
+    """A shields.io 'Conference-ICML'23' badge -> "ICML'23" (lists without a Venue column)."""
+    for image in badges:
+        found = _BADGE_VENUE.search(image.split("?")[0])
+        if found:
+            return unquote(found.group(1)).replace("--", "\0").replace("__", "\1").replace("_", " ").replace("\0", "-").replace("\1", "_")
     return ""
-
-
-def _parse_venue_cell(cell: list[_Segment], anomalies: list[Anomaly]) -> tuple[str, str]:
-    """'ICLR **(Spotlight)**' -> ('ICLR', 'Spotlight'). Emphasis is already flattened."""
-    text = normalise_space(" ".join(s.text for s in cell))
-    venue, note = text, ""
-    if text.endswith(")") and "(" in text:
-        cut = text.rfind("(")
-        venue, note = text[:cut].strip(), text[cut + 1 : -1].strip()
-    if not venue:
-        anomalies.append(Anomaly("missing-venue", "the Venue cell is empty"))
-    elif taxonomy.venue(venue) is None:
-        anomalies.append(Anomaly("unknown-venue", f"unknown venue {venue!r}"))
-    if note and note not in VENUE_NOTES:
-        anomalies.append(Anomaly("unknown-venue-note", f"unknown venue note {note!r}; expected Oral, Spotlight or Best"))
-    return venue, note
-
-
-def _parse_type_cell(cell: list[_Segment], anomalies: list[Anomaly]) -> tuple[str, ...]:
-    text = normalise_space(" ".join(s.text for s in cell))
-    try:
-        return taxonomy.parse_types(text)
-    except ValueError as exc:
-        anomalies.append(Anomaly("bad-type", f"bad Type cell: {exc}"))
-        return ()
-
-
-def _parse_code_cell(cell: list[_Segment], anomalies: list[Anomaly]) -> tuple[CodeLink, ...]:
-    """'[PyTorch(Author)](url)(Releasing), [Caffe(3rd)](url)'; '-' or empty means no code."""
-    links: list[CodeLink] = []
-    stray: list[str] = []
-    for segment in cell:
-        if segment.href is not None:
-            label = normalise_space(segment.text)
-            links.append(CodeLink(label, segment.href, CODE_DELETED if label == CODE_DELETED else ""))
-            if not is_web_url(segment.href):
-                anomalies.append(
-                    Anomaly("bad-code-url", f"code link {label!r} has a malformed URL {segment.href!r}")
-                )
-            continue
-        text = normalise_space(segment.text.replace(",", " "))
-        if links and text.startswith(RELEASING):
-            links[-1] = CodeLink(links[-1].label, links[-1].url, RELEASING)
-            text = text[len(RELEASING) :].strip()
-        if text:
-            stray.append(text)
-    if stray and not (stray == ["-"] and not links):
-        anomalies.append(Anomaly("stray-code-text", f"stray text {' '.join(stray)!r} in the Code cell"))
-    return tuple(links)
-
-
-def is_web_url(url: str) -> bool:
-    """An absolute http(s) URL with a plausible host name ('https://https://x' is not)."""
-    try:
-        parts = urlsplit(url)
-        host = parts.hostname or ""
-        parts.port  # noqa: B018 - raises ValueError on a malformed port
-    except ValueError:
-        return False
-    return parts.scheme in ("http", "https") and "@" not in parts.netloc and bool(_HOSTNAME.fullmatch(host))

@@ -67,6 +67,7 @@ class Record:
     journal_ref: str = ""  # arXiv's author-supplied journal reference, as given (may be wrong or partial)
     openreview_id: str = ""
     venue_note: str = ""  # 'Oral', 'Spotlight', 'Best' from the list
+    note: str = ""  # the list's own extra columns ('APP: Image Classification'), only when asked (--note-columns)
     types: tuple[str, ...] = ()  # the list's taxonomy codes, in taxonomy order
     code: tuple[CodeLink, ...] = ()
     id: str = ""  # the citation key, assigned by citekeys.py

@@ -34,13 +34,14 @@ Found and not-found results are cached as they arrive, one commit each; a failed
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, fields, replace
 from typing import Callable, Iterator
 
 from prune2bib import cache as cache_module
 from prune2bib import merge, published
 from prune2bib.errors import NetworkError, UsageError
-from prune2bib.http import Http, NotFound, RetryPolicy, base_url
+from prune2bib.http import UNREACHABLE, Http, NotFound, RetryPolicy, base_url
 from prune2bib.identify import Identifier
 from prune2bib.match import same_title
 from prune2bib.readme import Entry
@@ -112,6 +113,8 @@ def resolve_rows(
     own_cache, own_http = cache is None, http is None
     cache = cache if cache is not None else cache_module.open_cache()
     http = http if http is not None else Http(mailto=settings.mailto, policy=RetryPolicy(timeout=settings.timeout))
+    if http.memory is None:
+        http.memory = cache  # paces learned from 429s outlive the run (cache.remember_interval)
     try:
         return _Run(rows, settings, cache, http, progress or (lambda n: None)).outcomes()
     finally:
@@ -324,3 +327,26 @@ ROUTES: dict[str, Route] = {
 # Venues whose papers OpenReview itself publishes (no other proceedings, no pages): the
 # OpenReview record is the published version and DBLP is not asked for it.
 OPENREVIEW_IS_PUBLISHER = frozenset({"ICLR"})
+
+
+# ---------------------------------------------------------------------- what a run could reach
+
+_UNREACHABLE_REASON = re.compile(rf"\b(arxiv|crossref|openreview2?|dblp|web) {UNREACHABLE}: ([^;]+)")
+
+
+def unreachable_services(outcomes) -> dict[str, str]:
+    """Services that could not be reached at all (DNS failure, refused connection, no route), with
+    why, as the reasons of rows left without their data say (`http.Unreachable`); sorted by name."""
+    found: dict[str, str] = {}
+    for outcome in outcomes:
+        if outcome.status in (RESOLVED, CACHED):
+            continue
+        for service, why in _UNREACHABLE_REASON.findall(outcome.reason):
+            found.setdefault(service, why.strip())
+    return dict(sorted(found.items()))
+
+
+def reached_no_service(outcomes) -> bool:
+    """The run needed the network and could reach no service: rows lack data because a service
+    could not be reached at all, and no row was resolved over the network. (README: exit 4.)"""
+    return bool(unreachable_services(outcomes)) and not any(o.status == RESOLVED for o in outcomes)

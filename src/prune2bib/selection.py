@@ -10,7 +10,7 @@ Stage: between readme and resolve (the `--type/--year/--since/--until/--venue` f
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Sequence
 
 from prune2bib.pipeline import RowFilter
 from prune2bib.readme import Entry
@@ -22,24 +22,25 @@ class _Dimension:
     name: str  # plural, for "the list's years"
     cleared: dict  # RowFilter fields that switch this dimension off
     describe: Callable[[RowFilter], str]  # the options as the user typed them
-    values: Callable[[Iterable[Entry]], str]  # the values rows have
+    values: Callable[[Iterable[Entry], Sequence[str]], str]  # the values rows have (given the list's type order)
 
 
-def explain_empty(entries: list[Entry], row_filter: RowFilter) -> str:
-    """The message for a filter under which no entry of `entries` is selected."""
+def explain_empty(entries: list[Entry], row_filter: RowFilter, type_order: Sequence[str] = TYPE_ORDER) -> str:
+    """The message for a filter under which no entry of `entries` is selected; types are named
+    in `type_order` (the list's legend)."""
     if not entries:
         return "the list has no rows"
     given = [d for d in DIMENSIONS if replace(row_filter, **d.cleared) != row_filter]
     alone_empty = [d for d in given if not _any(entries, _only(row_filter, d))]
     if alone_empty:
         return "; ".join(
-            f"no row has {d.describe(row_filter)}; the list's {d.name}: {d.values(entries)}" for d in alone_empty
+            f"no row has {d.describe(row_filter)}; the list's {d.name}: {d.values(entries, type_order)}" for d in alone_empty
         )
     parts = [f"no row matches {' '.join(d.describe(row_filter) for d in given)} together"]
     for d in given:
         others = replace(row_filter, **d.cleared)
         rest = " ".join(o.describe(row_filter) for o in given if o is not d)
-        parts.append(f"with {rest} the {d.name} are {d.values(e for e in entries if others.accepts(e))}")
+        parts.append(f"with {rest} the {d.name} are {d.values([e for e in entries if others.accepts(e)], type_order)}")
     return "; ".join(parts)
 
 
@@ -59,15 +60,15 @@ def _options(flag: str, values: Iterable) -> str:
     return " ".join(f"{flag} {v}" for v in values)
 
 
-def _types(entries: Iterable[Entry]) -> str:
+def _types(entries: Iterable[Entry], type_order: Sequence[str]) -> str:
     seen: dict[str, None] = {}
     for entry in entries:
         seen.update(dict.fromkeys(entry.types))
-    order = {t: i for i, t in enumerate(TYPE_ORDER)}
+    order = {t: i for i, t in enumerate(type_order)}
     return ", ".join(sorted(seen, key=lambda t: (order.get(t, len(order)), t))) or "none"
 
 
-def _years(entries: Iterable[Entry]) -> str:
+def _years(entries: Iterable[Entry], _type_order: Sequence[str] = ()) -> str:
     """2015, 2016, 2017, 2019 -> '2015-2017, 2019'."""
     years = sorted({e.year for e in entries if isinstance(e.year, int)})
     runs: list[list[int]] = []
@@ -79,7 +80,7 @@ def _years(entries: Iterable[Entry]) -> str:
     return ", ".join(f"{r[0]}-{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs) or "none"
 
 
-def _venues(entries: Iterable[Entry]) -> str:
+def _venues(entries: Iterable[Entry], _type_order: Sequence[str] = ()) -> str:
     names = {e.venue.strip() for e in entries if e.venue and e.venue.strip()}
     return ", ".join(sorted(names, key=str.casefold)) or "none"
 

@@ -95,5 +95,5 @@ def progress_bar(total: int):
         yield lambda n=1: None
         return
     line = progress.TerminalLine(progress.Progress(total), sys.stderr)
-    with line, http.observe(line.on_http):
-        yield line.advance
+    with line, http.observe(line.on_http), contextlib.redirect_stderr(line.messages):
+        yield line.advance  # other lines on stderr meanwhile are printed above the progress line

@@ -51,16 +51,16 @@ class Slip:
 
 @dataclass(frozen=True)
 class Vocabulary:
-    """The words of a list's titles: exact forms (counted) and lower-cased word parts."""
+    """The words of a list's titles: exact forms (counted) and, lower-cased, the words that stand
+    alone (a part of a hyphenated word, 'Hyper' of 'Hyper-Parameter', is no evidence)."""
 
     forms: Counter = field(default_factory=Counter)  # 'AutoML' -> 2
-    parts: frozenset = frozenset()  # 'architecture', 'free', ... (words split at '-' and '/')
+    words: frozenset = frozenset()  # 'architecture', 'and', ... (whole words, lower case)
 
     @classmethod
     def of(cls, titles: Iterable[str]) -> "Vocabulary":
         forms = Counter(word for title in titles for word in _words(title))
-        parts = frozenset(part.casefold() for word in forms for part in re.split(r"[-/]", word) if part)
-        return cls(forms, parts)
+        return cls(forms, frozenset(word.casefold() for word in forms))
 
     def spellings(self, word: str) -> list[str]:
         return [form for form in self.forms if form.casefold() == word.casefold() and form != word]
@@ -147,8 +147,8 @@ def _unglued(word: str, vocabulary: Vocabulary) -> str:
             continue
         left, right = pieces[index][: humps[0]], pieces[index][humps[0] :]
         after_hyphen = index > 0 and pieces[index - 1] == "-" and _CAPITALISED.fullmatch(left)
-        shown = right.casefold() in vocabulary.parts and len(right) >= 3
-        if shown and (after_hyphen or (left.casefold() in vocabulary.parts and len(left) >= 2)):
+        shown = right.casefold() in vocabulary.words and len(right) >= 3
+        if shown and (after_hyphen or (left.casefold() in vocabulary.words and len(left) >= 2)):
             pieces[index] = f"{left} {right}"
     return "".join(pieces)
 

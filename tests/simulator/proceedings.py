@@ -172,9 +172,10 @@ class RealSizeProceedings:
             self._cache[key] = infos
         return self._cache[key]
 
-    def counts(self) -> dict[str, int]:
-        """How many records of each kind were served so far: {'real': n, 'synthetic': m}."""
-        infos = [i for listing in self._cache.values() for i in listing]
+    def counts(self, keys: list[str] | None = None) -> dict[str, int]:
+        """How many records of each kind the listings under `keys` (default: all built so far)
+        hold beyond the data set's own papers: {'real': n, 'synthetic': m}."""
+        infos = [i for key, listing in self._cache.items() if keys is None or key in keys for i in listing]
         synthetic = sum(1 for i in infos if "/SynthD" in i["key"])
         return {"real": len(infos) - synthetic, "synthetic": synthetic}
 

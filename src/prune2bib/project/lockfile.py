@@ -194,9 +194,8 @@ _EXPANDED = {(), ("papers",), ("papers", "*"), ("retired-keys",)} | {("papers", 
 
 def _layout(value: Any, path: tuple) -> str:
     generic = path[:1] + tuple("*" if isinstance(p, int) else p for p in path[1:])
-    inline = json.dumps(value, ensure_ascii=False)
     if generic not in _EXPANDED or not value or not isinstance(value, (dict, list)):
-        return inline
+        return json.dumps(value, ensure_ascii=False)  # (only here: an expanded value is never dumped whole)
     pad = "  " * (len(path) + 1)
     if isinstance(value, dict):
         items = [f"{pad}{json.dumps(k, ensure_ascii=False)}: {_layout(v, path + (k,))}" for k, v in value.items()]

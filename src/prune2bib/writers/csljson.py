@@ -52,7 +52,7 @@ def to_csl(record: Record, options: WriteOptions) -> dict:
         "DOI": clean_text(record.doi),
         "URL": clean_text(record.url),
         "keyword": ", ".join(tag_names(record, options.type_names)),
-        "note": "\n".join(filter(None, (_arxiv_line(record), code_note(record)))),
+        "note": "\n".join(filter(None, (_arxiv_line(record), code_note(record), record.note))),
         **_arxiv(record),
     }
     return {key: value for key, value in item.items() if value}

@@ -1,6 +1,7 @@
 """Grouping and ordering of records for output.
 
-Stage: first step of every writer. Groups come by taxonomy type (F, W, S, Other), by year
+Stage: first step of every writer. Groups come by taxonomy type (in the list's own order:
+F, W, S, Other for Awesome-Pruning), by year
 (newest first), by venue (alphabetical) or as one group; inside a group records are ordered by
 year (newest first), venue, title and key, so the output is the same on every run.
 
@@ -50,8 +51,10 @@ def group_records(
     group_by: str,
     selected_types: Sequence[str],
     type_names: Mapping[str, str],
+    type_order: Sequence[str] = TYPE_ORDER,
 ) -> list[Group]:
-    """Records -> ordered, non-empty groups. `group_by` is one of GROUP_BY."""
+    """Records -> ordered, non-empty groups. `group_by` is one of GROUP_BY; type groups come in
+    the order of `selected_types`, then of the list's `type_order`."""
     records = list(records)
     if group_by == "none":
         return [Group("all", "all papers", tuple(sorted(records, key=record_order)))] if records else []
@@ -63,7 +66,7 @@ def group_records(
     buckets: dict[str, list[Record]] = {}
     for record in records:
         buckets.setdefault(keyer(record), []).append(record)
-    names = sorted(buckets, key=_group_order(group_by, selected_types))
+    names = sorted(buckets, key=_group_order(group_by, selected_types, type_order))
     return [
         Group(_file_stem(name), _title(name, group_by, type_names), tuple(sorted(buckets[name], key=record_order)))
         for name in names
@@ -78,9 +81,9 @@ def _type_of(record: Record, selected_types: Sequence[str]) -> str:
     return record.types[0] if record.types else UNTYPED
 
 
-def _group_order(group_by: str, selected_types: Sequence[str]):
+def _group_order(group_by: str, selected_types: Sequence[str], type_order: Sequence[str]):
     if group_by == "type":
-        order = list(TYPE_ORDER) + [t for t in selected_types if t not in TYPE_ORDER]
+        order = list(selected_types) + [t for t in type_order if t not in selected_types]
         return lambda name: (name == UNTYPED, order.index(name) if name in order else len(order), name)
     if group_by == "year":
         return lambda name: (name == UNDATED, -int(name) if name != UNDATED else 0)

@@ -82,7 +82,7 @@ def to_ris(record: Record, options: WriteOptions) -> dict:
         "accession_number": arxiv,
         "availability": arxiv,
         "keywords": tag_names(record, options.type_names),
-        "miscellaneous2": code_note(record),
+        "miscellaneous2": "; ".join(filter(None, (code_note(record), record.note))),
     }
     return {key: value for key, value in ris.items() if value}
 

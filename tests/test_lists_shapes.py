@@ -1,0 +1,184 @@
+"""Synthetic variants of a paper list (issue 11's acceptance), one test each: every heading shape,
+columns in any order, an extra column, a missing Type column, a blank line inside a table, each
+title-cell shape; the list's legend and codes it does not define."""
+
+from __future__ import annotations
+
+import pytest
+
+from prune2bib.errata import find_errata
+from prune2bib.readme import parse_readme, read_list
+
+ROW = "| [Pruning Paper](https://arxiv.org/abs/2101.00001) | CVPR | `F` | - |"
+HEADER = "| Title | Venue | Type | Code |\n|--|--|--|--|\n"
+
+
+def one(text: str):
+    (entry,) = parse_readme(text)
+    return entry
+
+
+# ---------------------------------------------------------------- headings and years
+
+
+@pytest.mark.parametrize(
+    ("heading", "year"),
+    [
+        ("### 2021", 2021),
+        ("## 2021 Venues", 2021),
+        ("# 2021", 2021),
+        ("###### Pruning Before Training CNNs 2024", 2024),
+        ("### **2023**", 2023),
+        ("**2023**", 2023),
+        ("__2023__", 2023),
+        ('<h3 align="center">2024</h3>', 2024),
+        ('**<h3 align="center">2024</h3>**', 2024),
+        ("### [2022](#2022)", 2022),
+        ("### 2020 ###", 2020),
+        ("2012-2016", None),
+        ("### 2012-2016", None),
+        ("### Before 2020", None),
+        ("### 2018 and earlier", None),
+        ("### 2020~2023", None),
+        ("## Paper from Sep 30, 2024 - Now", None),
+        ("### arXiv", None),
+        ("## Awesome Surveys", None),
+        ("### 1.1.3 Pruning After Training", None),
+    ],
+)
+def test_heading_shapes(heading, year):
+    entry = one(f"{heading}\n\n{HEADER}{ROW}\n")
+    assert (entry.title, entry.year) == ("Pruning Paper", year)
+
+
+def test_a_span_heading_takes_the_year_from_the_row():
+    text = "### 2012-2016\n" + "| Title | Venue | Year |\n|--|--|--|\n"
+    text += "| [A](https://arxiv.org/abs/1) | IJCAI 2015 | |\n| [B](https://arxiv.org/abs/2) | ICML | 2016 |\n| [C](https://arxiv.org/abs/3) | NIPS | |\n"
+    assert [(e.title, e.venue, e.year) for e in parse_readme(text)] == [("A", "IJCAI", 2015), ("B", "ICML", 2016), ("C", "NIPS", None)]
+
+
+@pytest.mark.parametrize(
+    ("venue", "expected"),
+    [("CVPR 2023", ("CVPR", 2023)), ("NeurIPS'22", ("NeurIPS", 2022)), ("ICLR-2023", ("ICLR", 2023)),
+     ("`ICML`", ("ICML", 2020)), ("ICLR 2021 **(Oral)**", ("ICLR", 2021))],
+)  # fmt: skip
+def test_the_venue_cell_gives_the_year(venue, expected):
+    entry = one(f"### 2020\n{HEADER}| [T](https://arxiv.org/abs/1) | {venue} | `F` | - |\n")
+    assert (entry.venue, entry.year) == expected
+
+
+def test_a_deeper_topic_heading_keeps_the_year_and_a_sibling_ends_it():
+    text = f"## 2021\n### Vision\n{HEADER}{ROW}\n### NLP\n{HEADER}{ROW}\n## Surveys\n{HEADER}{ROW}\n"
+    assert [e.year for e in parse_readme(text)] == [2021, 2021, None]
+
+
+# ---------------------------------------------------------------- columns
+
+
+def test_columns_in_any_order_by_their_names():
+    text = "## 2022\n| Code | Type | Conference | Paper |\n|--|--|--|--|\n| [PT](https://github.com/a/b) | `W` | ICLR | [T](https://arxiv.org/abs/1) |\n"
+    entry = one(text)
+    assert (entry.title, entry.url, entry.venue, entry.types, entry.code[0].url) == (
+        "T", "https://arxiv.org/abs/1", "ICLR", ("W",), "https://github.com/a/b"
+    )
+
+
+def test_an_extra_column_is_kept_on_the_row():
+    text = "## 2022\n| No. | Title | Venue | Type | Algorithm Name | Code |\n|--|--|--|--|--|--|\n"
+    text += "| 01 | [T](https://arxiv.org/abs/1) | ICLR | `W` | SNIP | - |\n"
+    entry = one(text)
+    assert (entry.title, entry.types, entry.columns, entry.anomalies) == ("T", ("W",), (("Algorithm Name", "SNIP"),), ())
+
+
+def test_a_missing_type_column_leaves_rows_untyped():
+    entry = one("## 2022\n| Title | Venue | Code |\n|--|--|--|\n| [T](https://arxiv.org/abs/1) | ICLR | - |\n")
+    assert (entry.title, entry.venue, entry.types) == ("T", "ICLR", ())
+
+
+def test_a_year_column():
+    text = "## Surveys\n| Title | Venue | Year |\n|--|--|--|\n| [T](https://arxiv.org/abs/1) | JMLR | `2019` |\n"
+    assert one(text).year == 2019
+
+
+def test_user_mapping_beats_synonyms():
+    text = "## 2022\n| Paper | Title | Where |\n|--|--|--|\n| [Link](https://arxiv.org/abs/1) | The Title | NeurIPS |\n"
+    (entry,) = read_list(text, "title=Title,venue=Where,link=Paper").entries
+    assert (entry.title, entry.url, entry.venue) == ("The Title", "https://arxiv.org/abs/1", "NeurIPS")
+
+
+def test_a_blank_line_inside_a_table_keeps_the_rows_after_it():
+    text = f"## 2022\n{HEADER}{ROW}\n\n| [Second](https://arxiv.org/abs/2) | ICLR | `W` | - |\n\nAfter.\n"
+    first, second = parse_readme(text)
+    assert (second.title, second.year, [a.code for a in second.anomalies]) == ("Second", 2022, ["table-split"])
+
+
+# ---------------------------------------------------------------- title cells
+
+
+TITLE_CELLS = {
+    "plain link": ("[A Title](https://arxiv.org/abs/1)", "A Title", "https://arxiv.org/abs/1", []),
+    "bold link": ("**[A Title](https://arxiv.org/abs/1)**", "A Title", "https://arxiv.org/abs/1", []),
+    "italic label": ("[*A Title*](https://arxiv.org/abs/1)", "A Title", "https://arxiv.org/abs/1", []),
+    "html anchor": ('<a href="https://arxiv.org/abs/1">A Title</a>', "A Title", "https://arxiv.org/abs/1", []),
+    "badges first": ("[![Star](https://img.shields.io/github/stars/a/b.svg)](https://github.com/a/b) "
+                     "[![Publish](https://img.shields.io/badge/Conference-ICML'23-blue)]() <br> :star: "
+                     "[A Title](https://arxiv.org/abs/1) <br> Ann Author, Bo Author",
+                     "A Title", "https://arxiv.org/abs/1", []),
+    "pdf and code links": ("A Title [[pdf]](https://arxiv.org/abs/1) [[code]](https://github.com/a/b)",
+                           "A Title", "https://arxiv.org/abs/1", []),
+    "several links": ("[A Title](https://arxiv.org/abs/1), [Extension1](https://arxiv.org/abs/2)",
+                      "A Title", "https://arxiv.org/abs/1", []),
+    "empty link": ("[A Title]()", "A Title", "", ["empty-link"]),
+    "no link": ("A Title", "A Title", "", ["missing-link"]),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("shape", TITLE_CELLS)
+def test_title_cell_shapes(shape):
+    cell, title, url, anomalies = TITLE_CELLS[shape]
+    entry = one(f"## 2023\n| Title | Venue |\n|--|--|\n| {cell} | ICLR |\n")
+    assert (entry.title, entry.url, [a.code for a in entry.anomalies]) == (title, url, anomalies)
+
+
+def test_badge_venue_and_authors_under_the_title():
+    cell = TITLE_CELLS["badges first"][0]
+    entry = one(f"## Pruning\n| Title & Authors | Links |\n|--|--|\n| {cell} | - |\n")
+    assert (entry.venue, entry.year, entry.authors) == ("ICML", 2023, "Ann Author, Bo Author")
+
+
+def test_extra_links_of_the_title_cell_are_kept():
+    entry = one("## 2023\n| Title | Venue |\n|--|--|\n| " + TITLE_CELLS["pdf and code links"][0] + " | ICLR |\n")
+    assert entry.extra_urls == (("code", "https://github.com/a/b"),)
+
+
+def test_an_empty_link_is_reported_by_check():
+    text = "## 2023\n| Title | Venue |\n|--|--|\n| [A Title]() | ICLR |\n"
+    parsed = read_list(text)
+    assert [(e.line, e.code) for e in find_errata(list(parsed.entries), parsed.taxonomy)] == [(4, "empty-link")]
+
+
+# ---------------------------------------------------------------- legend and codes
+
+
+LEGEND = "| Symbol | Meaning |\n|--|--|\n| `U` | Unstructured |\n| `S` | Structured |\n\n"
+
+
+def test_the_lists_own_legend_names_its_codes():
+    parsed = read_list(LEGEND + f"## 2023\n{HEADER}| [T](https://arxiv.org/abs/1) | CVPR | `S/U` | - |\n")
+    assert parsed.entries[0].types == ("U", "S")
+    assert parsed.taxonomy.name("S") == "structured"  # not Awesome-Pruning's "special networks"
+
+
+def test_an_undefined_code_is_its_own_group_and_reported_once():
+    rows = "".join(f"| [T{n}](https://arxiv.org/abs/{n}) | CVPR | `CF` | - |\n" for n in range(3))
+    parsed = read_list(LEGEND + f"## 2023\n{HEADER}{rows}")
+    assert [e.types for e in parsed.entries] == [("CF",)] * 3
+    assert parsed.taxonomy.codes == ("U", "S", "CF") and parsed.taxonomy.name("CF") == "CF"
+    found = [e for e in find_errata(list(parsed.entries), parsed.taxonomy) if e.code == "unknown-type"]
+    assert len(found) == 1 and found[0].line == 9 and "3 rows (lines 9, 10, 11)" in found[0].message
+
+
+def test_without_a_legend_codes_are_kept_as_written_and_not_reported():
+    parsed = read_list(f"## 2023\n{HEADER}| [T](https://arxiv.org/abs/1) | CVPR | `WF` | - |\n")
+    assert parsed.entries[0].types == ("WF",)
+    assert not [e for e in find_errata(list(parsed.entries), parsed.taxonomy) if e.code == "unknown-type"]

@@ -1,0 +1,95 @@
+"""Parse work grows linearly with the input (issue 10 item 8), and the work limits refuse what no
+paper list is. Work is counted (tests/work.py: function calls of a 4x input <= 4.4x those of the
+input), never timed: the seconds live in benchmarks/bench_parse.py (10 MiB in <= 5 s)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from prune2bib import readme_source
+from prune2bib.errors import ReadmeError
+from prune2bib.lists import blocks, inline
+from prune2bib.readme import load_readme_text, read_list
+from work import growth
+
+HEAD = "### 2023\n| Title | Venue | Type | Code |\n|:--|:--:|:--:|:--:|\n"
+ROW = "| [T](https://arxiv.org/abs/2101.00001) | ICLR | `F` | - |\n"
+
+
+def parse_or_refuse(text: str):
+    try:
+        return read_list(text)
+    except ReadmeError as err:
+        return str(err)
+
+
+# Documents of k units; each family is one way to be hard on a markdown reader.
+FAMILIES = {
+    "distinct real-shaped rows": lambda k: HEAD + "".join(
+        f"| [Paper {n}: Pruning Things](https://arxiv.org/abs/2101.{n:05d}), [Extension1](https://openreview.net/forum?id=x{n}) "
+        f"| CVPR **(Oral)** | `WF` | [PyTorch(Author)](https://github.com/a/b{n})(Releasing) |\n" for n in range(k)),
+    "badge rows": lambda k: HEAD + "".join(
+        f"| [![Star](https://img.shields.io/github/stars/a/b{n}.svg)](https://github.com/a/b) <br> [T{n}](https://arxiv.org/abs/1) | ICLR | `F` | - |\n"
+        for n in range(k)),
+    "enormous cell": lambda k: HEAD + "| [" + "a " * (50 * k) + "](https://arxiv.org/abs/1) | ICLR | `F` | - |\n",
+    "deep brackets": lambda k: HEAD + "| " + "[" * (50 * k) + " | ICLR | `F` | - |\n" + ROW,
+    "emphasis storm": lambda k: HEAD + "| " + "*_" * (25 * k) + " | ICLR | `F` | - |\n" + ROW,
+    "angle brackets": lambda k: HEAD + "| " + "<" * (50 * k) + " | ICLR | `F` | - |\n" + ROW,
+    "blank lines": lambda k: HEAD + ROW + "\n" * (50 * k),
+    "headings": lambda k: "### 2023\n" * (10 * k) + HEAD + ROW,
+    "a heading of spaces": lambda k: "# " + " " * (100 * k) + "x\n" + HEAD + ROW,
+    "unclosed comments": lambda k: HEAD + ROW + "<!--\n" * (10 * k),
+    "unclosed fences": lambda k: HEAD + ROW + "```\n" * (10 * k),
+    "lines of pipes": lambda k: HEAD + ROW + "\n" + "||\n" * (10 * k),
+    "delimiter rows": lambda k: HEAD + ROW + "\n" + "|-|-|\n" * (10 * k),
+    "split tables": lambda k: HEAD + (ROW + "\n") * (5 * k),
+}
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_parse_work_grows_linearly(family):
+    assert growth(FAMILIES[family], parse_or_refuse, 20) <= 4.4
+
+
+def test_too_many_table_rows_are_refused(monkeypatch):
+    monkeypatch.setattr(blocks, "MAX_TABLE_ROWS", 50)
+    assert len(read_list(HEAD + ROW * 48).entries) == 48  # header and delimiter count too
+    with pytest.raises(ReadmeError) as caught:
+        read_list(HEAD + ROW * 49)
+    assert str(caught.value) == "more than 50 table rows: too large for a paper list (prune2bib reads up to 50)"
+
+
+def test_too_much_markup_is_refused(monkeypatch):
+    monkeypatch.setattr(inline, "MAX_MARKUP", 1000)
+    row = "| [T](https://x.org/1) " + "*" * 500 + " | ICLR | `F` | - |\n"
+    assert read_list(HEAD + row)
+    with pytest.raises(ReadmeError) as caught:
+        read_list(HEAD + row * 2)
+    assert str(caught.value).startswith("more than 1,000 markup characters in table cells: not a paper list")
+
+
+def test_the_readme_limit_allows_10_mib():
+    assert readme_source.MAX_README_BYTES >= 10 * 2**20
+
+
+def test_a_list_of_5560_real_shaped_rows_is_read():
+    """The 1.1 MB list the old 1 MiB cap refused (its speed: benchmarks/bench_parse.py)."""
+    text = FAMILIES["distinct real-shaped rows"](5560)
+    assert len(text.encode()) > 1024 * 1024
+    assert len(read_list(load_readme_text(text.encode())).entries) == 5560
+
+
+# The fast path for cells of plain links must read them exactly as pyromark does.
+_label = st.text(st.characters(blacklist_characters="[]\\`*_<>!&~|\n\r", blacklist_categories=("Cs",)), max_size=12)
+_url = st.text(st.characters(blacklist_characters="()<>\\&` \t\n\r|", blacklist_categories=("Cs", "Zs", "Cc")), max_size=20)
+_sep = st.sampled_from(["", " ", ", ", ",", " , "])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_label, _url, _sep), min_size=1, max_size=4), st.sampled_from(["", " ", "  "]))
+def test_plain_link_cells_read_as_pyromark_reads_them(links, pad):
+    cell = pad + "".join(f"[{label}]({url}){sep}" for label, url, sep in links) + pad
+    if inline._SIMPLE_CELL.fullmatch(cell):
+        assert inline.simple_links(cell) == inline.parsed_by_pyromark(cell)
