@@ -65,7 +65,10 @@ def main(argv: list[str] | None = None) -> int:
     for name in modules(opts.only):
         print(f"== {name}", flush=True)
         results, seconds, doc = run_module(name, opts.quick)
-        common.show(results)
+        try:
+            common.show(results)
+        except Exception as err:  # a result the console cannot show still goes into RESULTS.md
+            print(f"({name}: results not shown: {err})")
         sections.append((name, doc, seconds, results))
     text = figures.results_markdown(
         date=f"{started:%Y-%m-%d %H:%M} UTC", machine=common.machine(), commit=common.commit(), command=command,

@@ -1,7 +1,7 @@
 """Hostile input: a fuzzed README, huge and binary files, and LaTeX/BibTeX injection from services.
 
 The README parser may refuse a document (ReadmeError, exit 3) but never raise anything else;
-time and memory stay bounded (tracemalloc, wall clock). Injected text in titles (from the README)
+work and memory stay bounded (function calls counted by tests/work.py, tracemalloc). Injected text in titles (from the README)
 and in authors, pages and venues (from the simulator's answers) must come out of the BibTeX
 writer as inert text inside its field: checked by parsing the .bib back with bibtexparser and
 pybtex and tokenising every field the way TeX does.

@@ -222,3 +222,31 @@ def test_sigkill_while_writing_the_lock_leaves_a_whole_lock(tmp_path):
         lockfile.read(path)  # and it reads
     lockfile.write(path, big)
     assert [p.name for p in path.parent.iterdir()] == ["prune2bib.lock"]  # leftovers of the killed writers removed
+
+
+@pytest.mark.parametrize(
+    "output, split, lock, where",
+    [
+        (None, None, None, "prune2bib.lock"),  # stdout: the current directory
+        ("refs.bib", None, None, "prune2bib.lock"),
+        ("paper/refs.json", None, None, "paper/prune2bib.lock"),
+        (None, "paper/by-type", None, "paper/prune2bib.lock"),  # beside the folder, not in it
+        ("paper/refs.bib", None, "ci/survey.lock", "ci/survey.lock"),
+    ],
+)
+def test_where_the_lock_lives(output, split, lock, where):
+    from prune2bib.project import lock_path
+
+    as_path = lambda p: Path(p) if p else None  # noqa: E731
+    assert lock_path(as_path(output), as_path(split), as_path(lock)) == Path(where)
+
+
+def test_the_lists_taxonomy_is_kept():
+    from prune2bib.taxonomy import Taxonomy
+
+    taxonomy = Taxonomy(("Q", "S", "X"), {"Q": "quantisation", "S": "sparsity"}, frozenset({"Q", "S"}))
+    lock = Lock(LOCK.papers, LOCK.retired, taxonomy=taxonomy)
+    text_ = lockfile.render(lock)
+    assert '  "taxonomy": {\n    "codes": ["Q", "S", "X"],\n    "names": {"Q": "quantisation", "S": "sparsity"},\n    "defined": ["Q", "S"]\n  },\n' in text_
+    again = lockfile.parse(text_.encode())
+    assert again.taxonomy == taxonomy and again.same_as(lock) and not again.same_as(LOCK)

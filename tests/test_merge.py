@@ -92,8 +92,20 @@ def test_published_record_wins_and_keeps_arxiv_identity():
 
 def test_journal_record_changes_the_type():
     base = record_from_entry(ENTRY, IDENT)
-    record, _ = merge(base, Record(type=ARTICLE_JOURNAL, title=ENTRY.title, container_title="IEEE TPAMI"), "crossref")
-    assert record.type == ARTICLE_JOURNAL and record.container_title == "IEEE TPAMI"
+    record, prov = merge(base, Record(type=ARTICLE_JOURNAL, title=ENTRY.title, container_title="IEEE TPAMI"), "crossref")
+    assert record.type == ARTICLE_JOURNAL
+    # The venue table's names of the journal the source names; the source's own name in the provenance.
+    assert (record.container_title, record.container_title_short, record.event_title) == (
+        "IEEE Transactions on Pattern Analysis and Machine Intelligence", "TPAMI", "")
+    assert prov.venue_names == (("crossref", "IEEE TPAMI"),) and prov.as_dict()["container_title"] == "venues"
+
+
+def test_an_unknown_venue_of_a_source_keeps_the_sources_names_not_the_rows():
+    base = record_from_entry(ENTRY, IDENT)  # a CVPR row
+    found = Record(type=ARTICLE_JOURNAL, title=ENTRY.title, container_title="Synthetic Letters", issued=(2020,))
+    record, prov = merge(base, found, "crossref")
+    assert (record.container_title, record.container_title_short, record.event_title) == ("Synthetic Letters", "", "")
+    assert prov.as_dict()["container_title"] == "crossref"
 
 
 def test_doubled_scheme_in_a_code_link_is_repaired_in_the_record():

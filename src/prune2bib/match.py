@@ -19,7 +19,7 @@ import unicodedata
 
 from rapidfuzz.distance import Levenshtein
 
-from prune2bib import taxonomy
+from prune2bib import venues
 from prune2bib.record import Record
 
 _TAG = re.compile(r"<[^>]+>")  # JATS/MathML markup in Crossref titles
@@ -76,7 +76,7 @@ def is_same_paper(
         ok, reason = year_agrees(row_year, candidate.year, preprint=preprint)
         if not ok:
             return False, reason
-    if row_venue and not preprint:
+    if row_venue and not preprint and not venues.is_preprint(row_venue):
         ok, reason = venue_agrees(row_venue, row_year, candidate)
         if not ok:
             return False, reason
@@ -107,12 +107,17 @@ def venue_agrees(row_venue: str, row_year: int | None, candidate: Record) -> tup
 
 
 def venue_needles(row_venue: str, row_year: int | None) -> tuple[str, ...]:
-    """Normalised phrases any of which identifies the venue: short names and the long name's core."""
-    known = taxonomy.venue(row_venue)
+    """Normalised phrases any of which identifies the venue: every name the venue table gives it
+    (acronyms, aliases, DBLP's spelling) and each long name's core ("conference on computer vision
+    and pattern recognition"); for a venue the table does not know, the cell's own name."""
+    known = venues.lookup(row_venue)
     if known is None:
-        return (normalize_title(row_venue),)
-    shorts = {known.short, known.short_name(row_year), row_venue}
-    core = re.sub(r"\(.*?\)", " ", known.long_name(row_year))
+        return (normalize_title(venues.split_cell(row_venue)[0]),)
+    cores = {_core(name) for name in known.names()}
+    return tuple(sorted({normalize_title(n) for n in (*known.names(), *cores)} - {""}))
+
+
+def _core(name: str) -> str:
+    core = re.sub(r"\(.*?\)", " ", name)
     core = re.sub(r"^\s*Proceedings of the\s+", "", core)
-    core = re.sub(r"^(IEEE/CVF|IEEE)\s+", "", core)
-    return tuple(sorted({normalize_title(s) for s in shorts} | {normalize_title(core)}))
+    return re.sub(r"^(IEEE/CVF|IEEE)\s+", "", core)

@@ -14,11 +14,15 @@ Rules (DESIGN.md, issue 4):
   stays the conference paper the list names, dated by the venue's year.
 - `prefer="preprint"`: the arXiv record is the entry whenever there is one.
 - The row keeps its link and the list's own data (taxonomy, code, Oral/Spotlight) in any case.
-- Booktitle: a proceedings title as DBLP lists it names the place and dates ("IEEE Conference on
-  Computer Vision and Pattern Recognition, CVPR 2019, Long Beach, CA, USA, June 16-20, 2019"),
-  which no survey prints; for a venue the taxonomy knows, its per-year long name stays
-  ("Proceedings of the IEEE/CVF Conference on … (CVPR)"). A publisher's own container title
-  (Crossref: "Computer Vision – ECCV 2022") is the book's real title and is kept.
+- One name per venue and year in a whole export, whatever source filled the record
+  (`canonical_venue`): a DBLP volume title names the place and dates ("8th International
+  Conference on Learning Representations, ICLR 2020, Addis Ababa, …"), Crossref names the book
+  ("Computer Vision – ECCV 2022"), OpenReview the series; when the venue table knows the venue
+  the source names, the record takes the table's long name of that year, its acronym and its
+  entry type (a journal's paper is an article). The sources' own names stay in the provenance
+  (`Provenance.venue_names`, the `--report`); a series and volume (LNCS 13671) stay the
+  record's `collection_title` / `volume`, never its booktitle. A venue the table does not know
+  keeps the source's names.
 
 `merge_records` is the general form; `merge` (one source) is kept for callers that have one.
 """
@@ -28,13 +32,16 @@ from __future__ import annotations
 from dataclasses import fields
 from typing import Sequence
 
+from prune2bib import venues
 from prune2bib.record import ARTICLE_JOURNAL, PAPER_CONFERENCE, PREPRINT, Provenance, Record
 
 PUBLISHED_TYPES = (PAPER_CONFERENCE, ARTICLE_JOURNAL)
 LIST_FIELDS = ("url", "types", "code", "venue_note", "id")  # always the list's own
 PREPRINT_FIELDS = ("title", "authors", "arxiv_class")  # what an arXiv record adds to a venue row
 EPRINT_FIELDS = ("arxiv_id", "arxiv_class", "journal_ref")  # the arXiv identity, kept on a published entry
-LISTING_TITLE_SOURCES = ("dblp",)  # sources whose container title is a listing's volume title
+VENUE_TABLE = "venues"  # the provenance of names the venue table gave
+VENUE_NAME_FIELDS = ("container_title", "container_title_short", "event_title")
+VENUE_FIELDS = ("type", *VENUE_NAME_FIELDS)
 FIELD_NAMES = tuple(f.name for f in fields(Record))
 
 Sourced = tuple[str, Record]  # (source name, the record it gave)
@@ -78,12 +85,33 @@ def merge_records(base: Record, records: Sequence[Sourced], prefer: str = "publi
     else:  # a preprint is all there is, or the user asked for it
         take = [n for n in FIELD_NAMES if n not in LIST_FIELDS]
     changes = {n: getattr(found, n) for n in take if _known(getattr(found, n))}
-    if sources.get("container_title") in LISTING_TITLE_SOURCES and base.container_title != base.container_title_short:
-        changes.pop("container_title", None)  # the taxonomy's per-year long name (see above)
     if found.type == PREPRINT and prefer == "published" and base.type in PUBLISHED_TYPES:
         changes.pop("type", None)
     merged = base.with_(**changes)
-    return merged, _provenance(merged, {n: sources.get(n, "") for n in changes})
+    from_source = {n: sources.get(n, "") for n in changes}
+    if "container_title" in changes or "container_title_short" in changes:  # a source named the venue:
+        names = {n: getattr(found, n) for n in VENUE_NAME_FIELDS}  # all its names, none of the row's
+        merged, renamed = canonical_venue(merged.with_(**names))
+        from_source.update((n, VENUE_TABLE) for n in renamed)
+    return merged, _provenance(merged, from_source, _venue_names(records))
+
+
+def canonical_venue(record: Record) -> tuple[Record, tuple[str, ...]]:
+    """The record with the venue table's names (and entry type) for the venue its names point to,
+    and which fields that changed; the record as it is for a venue the table does not know."""
+    if record.type not in PUBLISHED_TYPES:
+        return record, ()
+    venue = venues.venue_of_names(record.container_title_short, record.event_title, record.container_title)
+    if venue is None:
+        return record, ()
+    names = venues.record_fields(venue, record.year)
+    changed = tuple(n for n in VENUE_FIELDS if getattr(record, n) != names[n])
+    return record.with_(**{n: names[n] for n in changed}), changed
+
+
+def _venue_names(records: Sequence[Sourced]) -> tuple[tuple[str, str], ...]:
+    """Each source's own name of the venue: (source, container title), in the sources' order."""
+    return tuple(dict.fromkeys((s, r.container_title) for s, r in records if r.container_title))
 
 
 def merge(base: Record, found: Record | None, source: str, prefer: str = "published") -> tuple[Record, Provenance]:
@@ -95,8 +123,8 @@ def _known(value) -> bool:
     return value not in ("", (), None)
 
 
-def _provenance(record: Record, from_source: dict[str, str]) -> Provenance:
+def _provenance(record: Record, from_source: dict[str, str], venue_names: tuple[tuple[str, str], ...] = ()) -> Provenance:
     pairs = tuple(
         (name, from_source.get(name) or "readme") for name in FIELD_NAMES if name != "id" and _known(getattr(record, name))
     )
-    return Provenance(fields=pairs)
+    return Provenance(fields=pairs, venue_names=venue_names)

@@ -13,13 +13,12 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field, replace
-from prune2bib import citekeys, resolve, titles
+from prune2bib import citekeys, resolve, titles, venues
 from prune2bib.baseline import record_from_entry
 from prune2bib.identify import Identifier, identify
 from prune2bib.merge import merge, merge_records
 from prune2bib.readme import Entry
 from prune2bib.record import WEBPAGE, Provenance, Record
-from prune2bib.taxonomy import venue_key
 
 
 LOCKED = "locked"  # taken from the lock (project/), no resolution work
@@ -37,14 +36,22 @@ class RowFilter:
     venues: tuple[str, ...] = ()
 
     def accepts(self, entry: Entry) -> bool:
+        # A row without a section year may show one in its Venue cell ('CVPR 2023').
+        year = entry.year if entry.year is not None else venues.split_cell(entry.venue)[1]
         return (
             (not self.types or any(t in self.types for t in entry.types))
-            and (not self.years or entry.year in self.years)
-            # An undated row is left out when a year range is asked for: it is not known to be in it.
-            and (self.since is None or (entry.year is not None and entry.year >= self.since))
-            and (self.until is None or (entry.year is not None and entry.year <= self.until))
-            and (not self.venues or venue_key(entry.venue) in {venue_key(v) for v in self.venues})
+            and (not self.years or year in self.years)
+            and (self.since is None or (year is not None and year >= self.since))
+            and (self.until is None or (year is not None and year <= self.until))
+            # Through the venue table's aliases: --venue NIPS = NeurIPS = "NeurIPS'22 **(Oral)**".
+            and (not self.venues or any(venues.same_venue(v, entry.venue) for v in self.venues))
         )
+
+
+def venue_names(entries: list[Entry]) -> list[str]:
+    """The values `--venue` can take for a parsed list: the venue table's name of each Venue cell
+    (one per venue: 'NeurIPS' for 'NIPS' and "NeurIPS'22"), else the cell's own name; sorted."""
+    return venues.valid_names(e.venue for e in entries)
 
 
 @dataclass(frozen=True)
@@ -58,7 +65,8 @@ class RowOutcome:
     provenance: Provenance = field(default_factory=Provenance)
     title_mismatch: bool = False
     refused: bool = False  # withdrawn or rejected: reported, never exported as accepted
-    fetched: str = ""  # when the link's own source record was fetched (ISO 8601), if it was
+    fetched: str = ""  # when the link's own record was fetched (ISO 8601), if there is one
+    link_source: str = ""  # the source of that record: 'arxiv', 'crossref' (a DOI) or 'openreview'
 
     def report_line(self) -> str:
         """One JSON line for `--report`."""
@@ -74,6 +82,7 @@ class RowOutcome:
                 "reason": self.reason,
                 "authors": len(self.record.authors),
                 "fields": self.provenance.as_dict(),
+                "venue_names": dict(self.provenance.venue_names),
                 **({"columns": dict(self.entry.columns)} if self.entry.columns else {}),  # the list's own extra columns
             },
             ensure_ascii=False,
@@ -136,7 +145,11 @@ def _merged(entry: Entry, ident: Identifier, found: resolve.Outcome, prefer: str
         getattr(found, "title_mismatch", False),
         found.refused,
         found.provenance.fetched,
+        _LINK_SOURCES.get(found.key.partition(":")[0], ""),
     )
+
+
+_LINK_SOURCES = {"arxiv": "arxiv", "doi": "crossref", "openreview": "openreview"}  # resolve.Outcome.key prefixes
 
 
 def _not_accepted(base: Record, reason: str) -> Record:

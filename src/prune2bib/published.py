@@ -49,7 +49,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from prune2bib import cache as cache_module
-from prune2bib import listings, venues_dblp
+from prune2bib import listings, venues, venues_dblp
 from prune2bib.errors import NetworkError
 from prune2bib.http import Http, base_url
 from prune2bib.identify import Identifier, implied_venue
@@ -112,8 +112,11 @@ def dblp_fetch(http: Http) -> Callable[[str, dict], Any]:
 
 
 def venue_year(entry: Entry) -> tuple[str, int] | None:
-    spec = venues_dblp.dblp_venue(entry.venue)
-    return (spec.short, entry.year) if spec and entry.year else None
+    """The DBLP proceedings a row's published version is in: its conference and year (the section's,
+    else the one its Venue cell shows); None for journals, workshops, preprints, unknown venues."""
+    spec = venues_dblp.proceedings_venue(entry.venue)
+    year = entry.year or venues.split_cell(entry.venue)[1]
+    return (spec.short, year) if spec and year else None
 
 
 class Stage:
@@ -121,7 +124,9 @@ class Stage:
         self.cache, self.http, self.options = cache, http, options
         self.listings: dict[tuple[str, int], _Listing] = {}
 
-    def resolve(self, wants: list[Want]) -> dict[int, Found]:
+    def resolve(self, wants: list[Want], done: Callable[[int, Found], None] | None = None) -> dict[int, Found]:
+        """What each row's published version is; `done(index, found)` as each row is settled (the
+        progress line moves while rows are searched and filled, not only at the end)."""
         groups: dict[tuple[str, int], list[Want]] = {}
         for want in wants:
             key = venue_year(want.entry)
@@ -133,6 +138,8 @@ class Stage:
         for want in wants:
             key = venue_year(want.entry)
             found[want.index] = self._one(want, key) if key else Found(reason=f"DBLP does not know the venue {want.entry.venue!r}")
+            if done is not None:
+                done(want.index, found[want.index])
         return found
 
     # ---------------------------------------------------------------- listings
@@ -400,7 +407,7 @@ def best_candidate(entry: Entry, http: Http, rows: int = crossref_source.QUERY_R
     except NetworkError as err:
         return Lookup.failed(str(err), http.sent("crossref") - before)
     spent = http.sent("crossref") - before
-    preprint = entry.venue.strip().lower() in ("", "arxiv", "corr")
+    preprint = venues.is_preprint(entry.venue)
     verdicts = [(c, *is_same_paper(entry.title, entry.venue, entry.year, c, preprint=preprint)) for c in candidates]
     for candidate, accepted, _ in verdicts:
         if accepted:

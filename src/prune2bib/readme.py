@@ -20,7 +20,7 @@ What is wrong where (the contract `check` and the exit codes rely on):
 
 - **The document** cannot be trusted -> `ReadmeError` (one line): empty, binary (NUL or other
   control bytes), not UTF-8, no paper row at all (the message says which tables were seen and how
-  to map their columns), or beyond the work limits (`lists.blocks.MAX_TABLE_ROWS`,
+  to map their columns), or beyond the work limits (`lists.blocks.MAX_BLOCKS`,
   `lists.inline.MAX_MARKUP`), which keep parsing linear in the input's size.
 - **One row** is wrong but the table around it is fine -> the row still becomes an `Entry`
   carrying `Anomaly`s that `errata.find_errata` reports: wrong number of cells, no link, an empty
@@ -32,6 +32,7 @@ Awesome-Pruning's Type codes follow its legend: `WF` -> ('F', 'W'); `FO` -> ('F'
 
 from __future__ import annotations
 
+import gc
 import re
 from dataclasses import dataclass
 from urllib.parse import unquote
@@ -49,7 +50,7 @@ from prune2bib.lists.cells import (  # noqa: F401 - re-exported: the stage's pub
     title_anomalies,
 )
 from prune2bib.lists.columns import ColumnMap, map_columns, parse_overrides
-from prune2bib.lists.inline import Budget, Piece, _plain, plain_text, row_pieces
+from prune2bib.lists.inline import Budget, Piece, plain, plain_text, row_pieces
 from prune2bib.lists.legend import could_be_legend, parse_type_cell, read_legend, taxonomy_from
 from prune2bib.lists.years import HeadingYear, cell_year, heading_year, split_venue_year
 from prune2bib.record import CodeLink
@@ -160,9 +161,15 @@ def read_list(text: str, columns: str | None = None) -> ParsedList:
     if "\x00" in text:
         raise ReadmeError("the README looks binary: it contains NUL characters")
     text = normalise_newlines(text.lstrip("\ufeff"))
-    document = scan(text)
-    reader = _Reader(parse_overrides(columns), Budget())
-    reader.read(document.blocks)
+    collecting = gc.isenabled()
+    gc.disable()  # parsing makes no reference cycles; 60,000 rows of objects would make the collector rescan them
+    try:
+        document = scan(text)
+        reader = _Reader(parse_overrides(columns), Budget())
+        reader.read(document.blocks)
+    finally:
+        if collecting:
+            gc.enable()
     reader.skipped += [Skipped(n + 1, "a table row outside any table (no header and delimiter row above it)")
                        for n in document.stray_rows]  # fmt: skip
     skipped = tuple(sorted(reader.skipped, key=lambda s: s.line))
@@ -266,7 +273,7 @@ class _RowReader:
 
     def text(self, field: str) -> str | None:
         found = self.cell(field)
-        return None if found is None else normalise_space(_plain(found))
+        return None if found is None else normalise_space(plain(found))
 
     def read(self, row: Row) -> Entry | Skipped:
         line = row.line + 1
@@ -366,7 +373,7 @@ class _RowReader:
         found = []
         for index, header in self.shape.unknown:
             if index < len(self.parts):
-                text = normalise_space(_plain(self.parts[index]))
+                text = normalise_space(plain(self.parts[index]))
                 if text:
                     found.append((header, text))
         return tuple(found)

@@ -27,7 +27,7 @@ UPSTREAM_URL = "https://raw.githubusercontent.com/he-y/Awesome-Pruning/main/READ
 UPSTREAM_ENV = "PRUNE2BIB_README_URL"  # a mirror of the upstream README
 # The one limit on a README's size, for every source. The real list is ~107 kB; a list of 10 MiB
 # holds some 27,000-53,000 rows. Parsing is linear in the size, within work limits that refuse a
-# hostile document early (readme.py: lists.blocks.MAX_TABLE_ROWS, lists.inline.MAX_MARKUP): a
+# hostile document early (readme.py: lists.blocks.MAX_BLOCKS, lists.inline.MAX_MARKUP): a
 # 10 MiB document is parsed or refused in <= 5 s (benchmarks/bench_parse.py).
 MAX_README_BYTES = 10 * 2**20
 CHUNK_BYTES = 64 * 1024  # one read() of the capped reader

@@ -87,6 +87,9 @@ class Provenance:
 
     fields: tuple[tuple[str, str], ...] = field(default_factory=tuple)  # (field, source)
     fetched: str = ""
+    # (source, its own name of the venue): the DBLP volume title, Crossref's container title…
+    # The record itself carries the venue table's one name per venue and year (merge.py).
+    venue_names: tuple[tuple[str, str], ...] = ()
 
     def as_dict(self) -> dict[str, str]:
         return dict(self.fields)

@@ -39,7 +39,7 @@ from dataclasses import dataclass, field, fields, replace
 from typing import Callable, Iterator
 
 from prune2bib import cache as cache_module
-from prune2bib import merge, published
+from prune2bib import merge, published, venues
 from prune2bib.errors import NetworkError, UsageError
 from prune2bib.http import UNREACHABLE, Http, NotFound, RetryPolicy, base_url
 from prune2bib.identify import Identifier
@@ -53,7 +53,6 @@ from prune2bib.resolvers import openreview as openreview_source
 
 RESOLVED, CACHED, UNRESOLVED, CACHE_MISS, SKIPPED = "resolved", "cached", "unresolved", "cache-miss", "skipped"
 STATUSES = (RESOLVED, CACHED, UNRESOLVED, CACHE_MISS, SKIPPED)
-PREPRINT_VENUES = ("", "arxiv", "corr")  # a row naming one of these is a preprint row
 
 
 @dataclass(frozen=True)
@@ -144,9 +143,8 @@ class _Run:
         for i in range(len(self.rows)):
             self._settle(i)  # rows without a link route, and cached rows that need nothing more
         wants = [published.Want(i, e, ident) for i, (e, ident) in enumerate(self.rows) if self.results[i] is None]
-        found = published.Stage(self.cache, self.http, self._published_options()).resolve(wants)
-        for want in wants:
-            self._done(want.index, self._final(want.index, found[want.index]))
+        stage = published.Stage(self.cache, self.http, self._published_options())
+        stage.resolve(wants, done=lambda i, found: self._done(i, self._final(i, found)))
         return [o for o in self.results if o is not None]
 
     def _published_options(self) -> published.Options:
@@ -156,7 +154,7 @@ class _Run:
     def _wants_published(self, i: int) -> bool:
         entry, ident = self.rows[i]
         first = self.primary[i]
-        if entry.venue.strip().lower() in PREPRINT_VENUES or published.venue_year(entry) is None:
+        if venues.is_preprint(entry.venue) or published.venue_year(entry) is None:
             return False
         if ident.kind == "doi" or (first is not None and first.refused):
             return False  # a DOI names the published record; a withdrawn paper has none
@@ -168,7 +166,7 @@ class _Run:
         entry, ident = self.rows[i]
         if ident.kind in ROUTES:
             return ROUTES[ident.kind]
-        conference = entry.venue.strip().lower() not in PREPRINT_VENUES and published.venue_year(entry) is not None
+        conference = not venues.is_preprint(entry.venue) and published.venue_year(entry) is not None
         # A page link of a row naming no conference DBLP knows: only a Crossref title query can help.
         return CROSSREF_QUERY if ident.kind in QUERY_KINDS and not conference else None
 

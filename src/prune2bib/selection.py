@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Callable, Iterable, Sequence
 
+from prune2bib import venues as venue_table
 from prune2bib.pipeline import RowFilter
 from prune2bib.readme import Entry
 from prune2bib.taxonomy import TYPE_ORDER
@@ -81,8 +82,8 @@ def _years(entries: Iterable[Entry], _type_order: Sequence[str] = ()) -> str:
 
 
 def _venues(entries: Iterable[Entry], _type_order: Sequence[str] = ()) -> str:
-    names = {e.venue.strip() for e in entries if e.venue and e.venue.strip()}
-    return ", ".join(sorted(names, key=str.casefold)) or "none"
+    # The venue table's one name per venue ('NeurIPS' for 'NIPS' and "NeurIPS'22"), as --venue takes it.
+    return ", ".join(venue_table.valid_names(e.venue for e in entries)) or "none"
 
 
 def _year_options(f: RowFilter) -> str:

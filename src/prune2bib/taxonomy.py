@@ -6,12 +6,15 @@ Type codes belong to the list being read: `Taxonomy` holds the codes its legend 
 (he-y/Awesome-Pruning's "Type of Pruning": F, W, S, Other), in the legend's order, with their
 names, plus any code the rows use that the legend does not define (kept under its own name,
 never read with another list's meaning). `lists.legend` builds it from the list;
-`AWESOME_PRUNING` is that list's legend, the default when no list is at hand.
+`AWESOME_PRUNING` is that list's legend, the default when no list is at hand. Venues are the
+venue table's (`venues.py`, `data/venues.toml`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+from prune2bib import venues
 
 # he-y/Awesome-Pruning's legend. Order matters: output groups come in this order.
 TYPE_ORDER = ("F", "W", "S", "Other")
@@ -70,50 +73,14 @@ TYPE_LABELS = {"F": "Filter pruning", "W": "Weight pruning", "S": "Special Netwo
 AWESOME_PRUNING = Taxonomy(TYPE_ORDER, dict(TYPE_NAMES), frozenset(TYPE_ORDER), dict(TYPE_LABELS))
 
 
-@dataclass(frozen=True)
-class Venue:
-    short: str
-    long: str  # may hold '{ieee}' for the sponsor part that changed over the years
-
-    def long_name(self, year: int | None) -> str:
-        return self.long.replace("{ieee}", _cvf_sponsor(year))
-
-    def short_name(self, year: int | None) -> str:
-        if self.short == "NeurIPS" and year is not None and year <= 2017:
-            return "NIPS"  # the conference was renamed in 2018
-        return self.short
-
-
-def _cvf_sponsor(year: int | None) -> str:
-    # CVPR and ICCV proceedings are titled "IEEE/CVF ..." from 2019 on, "IEEE ..." before.
-    return "IEEE/CVF" if year is None or year >= 2019 else "IEEE"
-
-
-VENUES = {
-    v.short.lower(): v
-    for v in (
-        Venue("CVPR", "Proceedings of the {ieee} Conference on Computer Vision and Pattern Recognition (CVPR)"),
-        Venue("ICCV", "Proceedings of the {ieee} International Conference on Computer Vision (ICCV)"),
-        Venue("ECCV", "Proceedings of the European Conference on Computer Vision (ECCV)"),
-        Venue("ICLR", "International Conference on Learning Representations (ICLR)"),
-        Venue("NeurIPS", "Advances in Neural Information Processing Systems (NeurIPS)"),
-        Venue("ICML", "Proceedings of the International Conference on Machine Learning (ICML)"),
-        Venue("IJCAI", "Proceedings of the International Joint Conference on Artificial Intelligence (IJCAI)"),
-        # AAAI's proceedings are issued as a journal (Crossref: journal-article), but people cite
-        # them as conference papers; the booktitle is the proceedings' own title.
-        Venue("AAAI", "Proceedings of the AAAI Conference on Artificial Intelligence (AAAI)"),
-    )
-}
-VENUES["nips"] = VENUES["neurips"]
-
-
-def venue(name: str) -> Venue | None:
-    """The venue for a Venue cell's name ('CVPR', 'NeurIPS', 'NIPS'), or None if unknown."""
-    return VENUES.get(name.strip().lower())
+def venue(name: str) -> venues.Venue | None:
+    """The venue table's row for a Venue cell ('CVPR', 'NIPS', "NeurIPS'22", 'TPAMI', '-'), or
+    None when the table does not know it (see `venues.lookup`)."""
+    return venues.lookup(name)
 
 
 def venue_key(name: str) -> str:
-    """One key for every name of a venue ('NIPS', 'NeurIPS', 'neurips' -> 'neurips'): what
-    `--venue` compares, so a filter finds a venue by any of its names."""
+    """One key for every name of a venue ('NIPS', 'NeurIPS', "neurips'22" -> 'neurips'): what
+    `--venue` compares, so a filter finds a venue by any of its names (`venues.same_venue`)."""
     known = venue(name)
-    return known.short.lower() if known else name.strip().lower()
+    return known.id.lower() if known else venues.key(venues.split_cell(name)[0])

@@ -14,7 +14,7 @@ a delimiter row with as many cells, then rows up to a blank line or another bloc
 
 Work is bounded: every line is looked at a constant number of times (interesting lines are found
 by one regular expression over the whole text, table rows are read once), and a document with
-more than `MAX_TABLE_ROWS` table(-shaped) lines is refused before any cell is parsed.
+more than `MAX_BLOCKS` blocks (table rows, headings, code blocks, comments) is refused early.
 """
 
 from __future__ import annotations
@@ -25,9 +25,10 @@ from functools import lru_cache
 
 from prune2bib.errors import ReadmeError
 
-# A real list of 10 MiB holds 27,000 (Awesome-Pruning's rows, ~380 bytes) to 53,000 rows (~200 bytes);
-# more is refused as not a paper list, which keeps the per-row work (cells, entries) bounded.
-MAX_TABLE_ROWS = 60_000
+# A real list of 10 MiB holds 27,000 (Awesome-Pruning's rows, ~380 bytes) to 53,000 rows (~200 bytes)
+# and a few hundred headings; more blocks (table rows, headings, code blocks, comments) are refused
+# as not a paper list, which bounds the work done per block (cells, entries, heading years).
+MAX_BLOCKS = 60_000
 
 # Lines worth a look: headings, HTML, emphasis, fences, a year at the start, or any pipe.
 _INTERESTING = re.compile(r"^[ \t]{0,3}(?:[#<*_`~]|(?:19|20)\d\d)[^\n]*|^[^\n|]*\|[^\n]*", re.M)
@@ -117,35 +118,35 @@ def scan(text: str) -> Document:
     blocks: list[Heading | Table] = []
     stray: list[int] = []
     state = _State()
-    line_no, last_pos = 0, 0
-    skip_until = -1  # a position: matches before it are inside a table, a fence or a comment
-    for match in _INTERESTING.finditer(text):
+    line_no, last_pos, resume = 0, 0, 0
+    while (match := _INTERESTING.search(text, resume)) is not None:
         pos = match.start()
-        if pos < skip_until:
-            continue
         line_no += text.count("\n", last_pos, pos)
-        last_pos = pos
+        last_pos, resume = pos, match.end()
         line = match.group()
         first = line.lstrip()[:1]
         if first in ("`", "~"):
             fence = _FENCE.match(line)
             if fence:
-                skip_until = _end_of_fence(text, lines, pos, fence.group(1))
+                state.count(1)
+                resume = _end_of_fence(text, lines, pos, fence.group(1))  # its lines are code
                 continue
         elif first == "<" and line.lstrip().startswith("<!--"):
+            state.count(1)
             end = text.find("-->", pos)
-            skip_until = len(text) if end < 0 else lines.end_of(end)
+            resume = len(text) if end < 0 else lines.end_of(end)
             continue
         if first != "|":
             heading = _heading(line, line_no)
             if heading is not None:
+                state.count(1)
                 blocks.append(heading)
                 continue
         if "|" not in line:
             continue
         table_end = _table(text, lines, pos, line_no, line, blocks, state)
         if table_end is not None:
-            skip_until = table_end
+            resume = table_end
         elif _row_shaped(line):
             stray.append(line_no)
             state.count(1)
@@ -157,9 +158,10 @@ class _State:
 
     def count(self, n: int) -> None:
         self.rows += n
-        if self.rows > MAX_TABLE_ROWS:
+        if self.rows > MAX_BLOCKS:
             raise ReadmeError(
-                f"more than {MAX_TABLE_ROWS:,} table rows: too large for a paper list (prune2bib reads up to {MAX_TABLE_ROWS:,})"
+                f"more than {MAX_BLOCKS:,} table rows, headings and other blocks: too large for a paper list "
+                f"(prune2bib reads up to {MAX_BLOCKS:,})"
             )
 
 

@@ -56,6 +56,8 @@ def compare(old: Paper | None, new: Paper, replaced_key: str = "") -> list[Chang
         changes.append(Change("upgraded", key, f"{was} -> published: {_venue_of(new.record)} ({_source(new, 'container_title')})"))
     else:
         changed = record_changes(old.record, new.record)
+        if old.row.title != new.row.title:
+            changed = [name for name in changed if name != "title"]  # said by the `retitled` line
         if changed:
             changes.append(Change("changed", key, "record: " + ", ".join(changed)))
     if replaced_key:

@@ -21,11 +21,15 @@ changed. Per paper:
     checked     when the row was last resolved (ISO 8601 UTC); `update` asks preprint-only and
                 not-found rows again once this is older than the preprint max age
     record      the exported record, CSL-shaped (`csl.py`)
-    sources     per record field a service gave: the service and when it was fetched (a field
-                not listed here is the list's own: title, venue, year, link, types, code)
+    sources     per record field a service gave: the service and when its answer was fetched
+                (exact for the record of the row's own link, which the cache dates; for the others
+                — a DBLP listing, a Crossref fill — when the resolving run took it). A field not
+                listed here is the list's own: title, venue, year, link, types, code
 
-`retired-keys` keeps the keys of papers that left the list (with their identities), so a key is
-never handed to another paper and a paper that comes back gets its key back.
+`taxonomy` records the list's type codes, their names and order (its legend), so that the lock's
+own rows give the same groups and tags as the list did. `retired-keys` keeps the keys of papers
+that left the list (with their identities), so a key is never handed to another paper and a paper
+that comes back gets its key back.
 
 Writing is atomic (a temporary file in the same directory, fsync, rename): a crash or a kill
 leaves the old lock or the new one, never half of one. Reading checks everything and reports the
@@ -35,6 +39,7 @@ first problem in one line naming the file (`LockError`, exit code 6); a broken l
 from __future__ import annotations
 
 import contextlib
+import functools
 import glob
 import json
 import os
@@ -51,6 +56,7 @@ except ImportError:  # not POSIX: leftovers of killed writers stay (hidden, harm
 
 from prune2bib.errors import LockError
 from prune2bib.record import ARTICLE_JOURNAL, PAPER_CONFERENCE, Record
+from prune2bib.taxonomy import Taxonomy
 
 from . import csl
 from .identity import link_identity, normalised_title
@@ -80,7 +86,7 @@ class Row:
     types: tuple[str, ...] = ()
     venue_note: str = ""
 
-    @property
+    @functools.cached_property
     def identity(self) -> tuple[str, str]:
         return link_identity(self.link), normalised_title(self.title)
 
@@ -139,12 +145,30 @@ class Lock:
     papers: tuple[Paper, ...] = ()
     retired: tuple[Retired, ...] = ()
     prefer: str = "published"  # --prefer the records were merged with
+    taxonomy: Taxonomy | None = None  # the list's type codes and names, for when the lock's rows stand in
 
     def by_key(self) -> dict[str, Paper]:
         return {p.key: p for p in self.papers}
 
     def keys(self) -> set[str]:
         return {p.key for p in self.papers} | {r.key for r in self.retired}
+
+    def same_as(self, other: "Lock | None") -> bool:
+        """Whether both would be written as the same text (in any order; the list's own field
+        sources, which are not written, aside): a warm run compares instead of rendering."""
+        if other is None or (self.prefer, self.taxonomy) != (other.prefer, other.taxonomy) or len(self.papers) != len(other.papers):
+            return False
+        if sorted(self.retired, key=lambda r: r.key) != sorted(other.retired, key=lambda r: r.key):
+            return False
+        theirs = other.by_key()
+        return all(_written(p) == _written(theirs.get(p.key)) for p in self.papers)
+
+
+def _written(paper: Paper | None):
+    if paper is None:
+        return None
+    return (paper.key, paper.key_state, paper.row, paper.status, paper.record, paper.reason, paper.checked,
+            tuple(s for s in paper.sources if s[1].name != LIST_SOURCE))  # fmt: skip
 
 
 # ---------------------------------------------------------------------- writing
@@ -159,6 +183,7 @@ def render(lock: Lock) -> str:
         "about": "Written by prune2bib: the bibliography's resolved records and citation keys. Commit it; "
         "`prune2bib update` refreshes it, `prune2bib export --frozen` rebuilds the outputs from it alone.",
         "prefer": lock.prefer,
+        **({"taxonomy": _taxonomy_json(lock.taxonomy)} if lock.taxonomy is not None else {}),
         "papers": [_paper_json(p) for p in papers],
         "retired-keys": [{"key": r.key, "key-state": r.key_state, "identities": list(r.identities)} for r in retired],
     }
@@ -183,13 +208,18 @@ def _paper_json(paper: Paper) -> dict[str, Any]:
     }
 
 
+def _taxonomy_json(taxonomy: Taxonomy) -> dict[str, Any]:
+    return {"codes": list(taxonomy.codes), "names": {c: taxonomy.names[c] for c in taxonomy.codes if c in taxonomy.names},
+            "defined": [c for c in taxonomy.codes if c in taxonomy.defined]}  # fmt: skip
+
+
 def _source_json(source: Source) -> dict[str, str]:
     return {"source": source.name, "fetched": source.fetched} if source.fetched else {"source": source.name}
 
 
 # Objects and lists expanded one item per line, by their path; everything deeper sits on one line
 # (an author list, a source), so a changed field is a changed line.
-_EXPANDED = {(), ("papers",), ("papers", "*"), ("retired-keys",)} | {("papers", "*", k) for k in ("row", "record", "sources")}
+_EXPANDED = {(), ("papers",), ("papers", "*"), ("retired-keys",), ("taxonomy",)} | {("papers", "*", k) for k in ("row", "record", "sources")}
 
 
 def _layout(value: Any, path: tuple) -> str:
@@ -198,10 +228,15 @@ def _layout(value: Any, path: tuple) -> str:
         return json.dumps(value, ensure_ascii=False)  # (only here: an expanded value is never dumped whole)
     pad = "  " * (len(path) + 1)
     if isinstance(value, dict):
-        items = [f"{pad}{json.dumps(k, ensure_ascii=False)}: {_layout(v, path + (k,))}" for k, v in value.items()]
+        items = [f"{pad}{_encoded_key(k)}: {_layout(v, path + (k,))}" for k, v in value.items()]
         return "{\n" + ",\n".join(items) + "\n" + "  " * len(path) + "}"
     items = [f"{pad}{_layout(v, path + (i,))}" for i, v in enumerate(value)]
     return "[\n" + ",\n".join(items) + "\n" + "  " * len(path) + "]"
+
+
+@functools.lru_cache(maxsize=256)
+def _encoded_key(key: str) -> str:
+    return json.dumps(key, ensure_ascii=False)
 
 
 def write(path: Path, lock: Lock) -> bool:
@@ -304,6 +339,7 @@ def _parse(data: bytes) -> Lock:
     prefer = top.get("prefer", "published")
     if prefer not in PREFER:
         raise _Problem(f'"prefer" must be one of {", ".join(PREFER)}')
+    taxonomy = _taxonomy(top["taxonomy"]) if "taxonomy" in top else None
     papers = tuple(_paper(p, n) for n, p in enumerate(_list(top.get("papers", []), '"papers"'), 1))
     retired = tuple(_retired(r, n) for n, r in enumerate(_list(top.get("retired-keys", []), '"retired-keys"'), 1))
     seen: dict[str, str] = {}
@@ -311,7 +347,17 @@ def _parse(data: bytes) -> Lock:
         if key.casefold() in seen:
             raise _Problem(f"key {key!r} appears twice (keys are compared without case, as BibTeX does)")
         seen[key.casefold()] = key
-    return Lock(papers, retired, prefer)
+    return Lock(papers, retired, prefer, taxonomy)
+
+
+def _taxonomy(item: Any) -> Taxonomy:
+    obj = _dict(item, '"taxonomy"')
+    codes = _list(obj.get("codes", []), '"taxonomy.codes"')
+    names = _dict(obj.get("names", {}), '"taxonomy.names"')
+    defined = _list(obj.get("defined", []), '"taxonomy.defined"')
+    if not all(isinstance(c, str) for c in codes + defined) or not all(isinstance(v, str) for v in names.values()):
+        raise _Problem('"taxonomy" must hold strings')
+    return Taxonomy(tuple(codes), dict(names), frozenset(defined))
 
 
 def _paper(item: Any, n: int) -> Paper:

@@ -71,10 +71,12 @@ def export(
     old: Lock | None,
     resolve_settings=None,
     progress_bar: ProgressBar | None = None,
+    taxonomy: Taxonomy | None = None,
 ) -> Result:
     """Key and record every selected row, from the lock where it can, and say what changed.
 
-    `resolve_settings` None means README data only for the rows that need resolution."""
+    `resolve_settings` None means README data only for the rows that need resolution. `taxonomy`:
+    the list's, as read (None: the lock's rows stood in, and the lock keeps the one it has)."""
     base = old or Lock(prefer=options.prefer)
     vocabulary = titles.list_vocabulary(entries)
     rows = [row_of(e, vocabulary) for e in entries]
@@ -97,32 +99,26 @@ def export(
     for i, given in zip(selected, keying.given):
         outcome = replace(outcomes[i], record=outcomes[i].record.with_(id=given.key))
         paper = matches[i].paper
-        new = _paper(given, rows[i], outcome, paper, checked) if i in resolved else _relocked(paper, given, rows[i], outcome.record)
+        if i in resolved:
+            new = _paper(given, rows[i], outcome, paper, checked, aged=bool(paper and options.update and _aged(paper, options)))
+        else:
+            new = _relocked(paper, given, rows[i], outcome.record)
         papers.append(new)
         changes += diff.compare(paper, new, given.replaced)
         keyed.append(outcome)
-    lock = Lock(tuple(papers), keying.retired, options.prefer)
+    lock = Lock(tuple(papers), keying.retired, options.prefer, taxonomy or base.taxonomy)
     return Result(keyed, lock, old, diff.ordered(changes), keying.migrated, legacy_path if keying.migrated else None, len(resolved))
 
 
 def write(result: Result, options: Options) -> bool:
     """Write the lock (atomically; not at all when unchanged); retire the old key file once its
     keys are in a lock. True when the lock file changed."""
-    # An unchanged lock (the warm path) is not even rendered: rendering is a good part of a warm run.
-    unchanged = result.old is not None and _same(result.old, result.lock)
-    written = False if unchanged else lockfile.write(options.lock_path, result.lock)
+    written = not result.lock.same_as(result.old) and lockfile.write(options.lock_path, result.lock)
     legacy = options.legacy_keyfile
     if result.migrated_from is not None and legacy is not None and result.migrated_from == legacy:
         with contextlib.suppress(OSError):
             legacy.replace(migrated_name(legacy))
     return written
-
-
-def _same(a: Lock, b: Lock) -> bool:
-    """The same content in any order (`lockfile.render` sorts by key, so the same text)."""
-    by_key = lambda item: item.key  # noqa: E731 (keys are unique in a lock)
-    return (a.prefer, sorted(a.papers, key=by_key), sorted(a.retired, key=by_key)) == (
-        b.prefer, sorted(b.papers, key=by_key), sorted(b.retired, key=by_key))  # fmt: skip
 
 
 def migrated_name(path: Path) -> Path:
@@ -222,6 +218,8 @@ _OUTCOME_STATUS = {"skipped": "skipped", "readme": "readme", "offline": "cache-m
 def _with_list_fields(record: Record, entry: Entry, paper: Paper) -> Record:
     """Types and code links are the list's, not a source's: a row moved from W to F moves without
     being resolved again. (Its title, link, venue and year are resolution inputs: see _from_lock.)"""
+    if record.types == tuple(entry.types) and record.code == tuple(entry.code) and record.venue_note == entry.venue_note:
+        return record  # the usual case: nothing to redo
     base = record_from_entry(entry, identify(entry.url))
     changes = {name: getattr(base, name) for name in ("types", "code") if getattr(record, name) != getattr(base, name)}
     if paper.status != "refused" and record.venue_note != base.venue_note:
@@ -233,10 +231,29 @@ def _relocked(paper: Paper, given: keys.Given, row: Row, record: Record) -> Pape
     return replace(paper, key=given.key, key_state=given.state, row=row, record=record)
 
 
-def _paper(given: keys.Given, row: Row, outcome: pipeline.RowOutcome, old: Paper | None, checked: str) -> Paper:
-    fetched = outcome.fetched or checked
-    sources = tuple((name, Source(src, "" if src == "readme" else fetched)) for name, src in outcome.provenance.fields)
-    return Paper(given.key, given.state, row, lock_status(outcome), outcome.record.with_(id=given.key), outcome.reason, checked, sources)
+def _paper(given: keys.Given, row: Row, outcome: pipeline.RowOutcome, old: Paper | None, checked: str, aged: bool) -> Paper:
+    sources = tuple((name, Source(src, _fetched(src, outcome, checked))) for name, src in outcome.provenance.fields)
+    new = Paper(given.key, given.state, row, lock_status(outcome), outcome.record.with_(id=given.key), outcome.reason, checked, sources)
+    if old is not None and not aged and _same_answer(old, new):
+        return old  # asked again (not final, or --refresh) and told the same: the lock keeps its dates
+    return new
+
+
+def _same_answer(old: Paper, new: Paper) -> bool:
+    """The same entry but for when it was fetched."""
+    names = lambda p: tuple((n, s.name) for n, s in p.sources if s.name != LIST_SOURCE)  # noqa: E731
+    same = (old.key, old.key_state, old.row, old.status, old.record, old.reason) == (new.key, new.key_state, new.row, new.status, new.record, new.reason)
+    return same and names(old) == names(new)
+
+
+def _fetched(source: str, outcome: pipeline.RowOutcome, checked: str) -> str:
+    """When a field's source answered: the cache's fetch time of the row's own link record; for
+    the other sources (a DBLP listing, a Crossref fill) the time this run took their answer."""
+    if source == LIST_SOURCE:
+        return ""
+    if source == outcome.link_source and outcome.fetched:
+        return outcome.fetched
+    return checked
 
 
 def lock_status(outcome: pipeline.RowOutcome) -> str:
@@ -292,8 +309,8 @@ def load_list(spec: str | None, lock: Lock | None, lock_path: Path, *, offline: 
     `--readme` is read as always (`--frozen` refuses a URL: it reads no network). Without it: the
     upstream README; with a lock, the rows the lock records stand in when the upstream cannot be
     read, offline, and with `--frozen` (they are this project's list as of its last update, newer
-    than the snapshot bundled with prune2bib). Those rows are the upstream list's, so its
-    taxonomy (Awesome-Pruning's legend) names their codes."""
+    than the snapshot bundled with prune2bib). Their type codes and names are the taxonomy the lock
+    recorded from the list (a lock written before it recorded one: Awesome-Pruning's legend)."""
     from prune2bib import readme_source
     from prune2bib.errors import NetworkError, ReadmeError
 
@@ -303,7 +320,7 @@ def load_list(spec: str | None, lock: Lock | None, lock_path: Path, *, offline: 
 
     def recorded_rows(origin: str) -> Listed:
         entries = entries_from_lock(lock)
-        return Listed(entries, origin, AWESOME_PRUNING.with_codes(c for e in entries for c in e.types))
+        return Listed(entries, origin, (lock.taxonomy or AWESOME_PRUNING).with_codes(c for e in entries for c in e.types))
 
     if spec is not None:
         if frozen and spec.startswith(("http://", "https://")):

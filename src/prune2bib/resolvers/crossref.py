@@ -23,6 +23,7 @@ import re
 from typing import Any
 from urllib.parse import quote
 
+from prune2bib import venues
 from prune2bib.errors import NetworkError
 from prune2bib.http import Http, NotFound, ServiceError
 from prune2bib.record import ARTICLE_JOURNAL, PAPER_CONFERENCE, PREPRINT, Person, Record
@@ -98,9 +99,12 @@ class UnmappedType(ValueError):
 def to_record(message: dict) -> Record:
     """A Crossref work message -> Record (raises UnmappedType for non-paper types)."""
     containers = [_clean(t) for t in message.get("container-title") or [] if t]
-    # Springer: ['Lecture Notes in Computer Science', 'Computer Vision – ECCV 2022'] = series, book.
-    container = containers[-1] if containers else ""
-    collection = containers[0] if len(containers) > 1 else ""
+    # Springer: ['Lecture Notes in Computer Science', 'Computer Vision – ECCV 2022'] = series, book;
+    # sometimes the series alone. A series is the record's series, never its booktitle.
+    series = [c for c in containers if venues.is_series(c)]
+    books = [c for c in containers if c not in series]
+    container = books[-1] if books else ""
+    collection = series[0] if series else (containers[0] if len(containers) > 1 else "")
     event = message.get("event") or {}
     short = (message.get("short-container-title") or [""])[0] or event.get("acronym", "")
     return Record(

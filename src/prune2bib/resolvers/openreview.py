@@ -88,7 +88,7 @@ def api_urls() -> dict[str, str]:
 
 def api_order(venue: str, year: int | None) -> tuple[str, str]:
     """('v1', 'v2') when the venue-year lives on v1, else ('v2', 'v1') (also for an unknown year)."""
-    spec = venues_dblp.dblp_venue(venue or "")
+    spec = venues_dblp.proceedings_venue(venue or "")  # the row's Venue cell: 'NIPS', "NeurIPS'22"
     last_v1 = V1_LAST_YEAR.get(spec.short if spec else (venue or "").strip(), 0)
     return ("v1", "v2") if year is not None and year <= last_v1 else ("v2", "v1")
 
