@@ -85,15 +85,19 @@ def hostile(size: int) -> dict[str, str]:
 
 
 def parse_seconds(text: str, repeats: int) -> tuple[float, str]:
-    """Best wall time of `repeats` parses, and the outcome ('N rows' or 'refused: …')."""
+    """Best CPU time of `repeats` parses, and the outcome ('N rows' or 'refused: …').
+
+    CPU time of this process, not wall time: on a shared machine (CI, the 8-engineer box) wall
+    time also counts other processes' turns on the cores, which is not the parser's work. On an
+    idle machine the two agree (the parse is single-threaded and does no I/O)."""
     best, outcome = float("inf"), ""
     for _ in range(repeats):
-        started = time.perf_counter()
+        started = time.process_time()
         try:
             outcome = f"{len(read_list(text).entries)} rows"
         except ReadmeError as err:
             outcome = f"refused: {str(err)[:60]}"
-        best = min(best, time.perf_counter() - started)
+        best = min(best, time.process_time() - started)
     return best, outcome
 
 
@@ -116,7 +120,7 @@ def run(quick: bool = False) -> list[dict]:
 
 
 def _result(name: str, seconds: float, goal: float, outcome: str) -> dict:
-    return {"measure": f"parse: {name}: {outcome}", "value": round(seconds, 3), "unit": "s",
+    return {"measure": f"parse: {name}: {outcome}", "value": round(seconds, 3), "unit": "s CPU",
             "goal": f"<= {goal:g} s", "ok": seconds <= goal}  # fmt: skip
 
 

@@ -93,7 +93,7 @@ def asks_about(text: str, title: str) -> set[str]:
     """What the simulator may be asked about one row: its identifiers, its title, its venue-year."""
     (paper,) = [p for p in Dataset.from_readme(text).papers if p.title == title]
     asks = {f"dblp:title:{words(title)}", f"crossref:title:{words(title)}", f"doi:{paper.doi.lower()}"}
-    asks |= {f"arxiv:{paper.arxiv_id}" for _ in [1] if paper.arxiv_id} | {f"openreview:{paper.forum}" for _ in [1] if paper.forum}
+    asks |= ({f"arxiv:{paper.arxiv_id}"} if paper.arxiv_id else set()) | ({f"openreview:{paper.forum}"} if paper.forum else set())
     return asks | {f"dblp:toc:{k}" for k in paper.toc_keys()}
 
 

@@ -168,15 +168,12 @@ def test_rows_are_reported_done_as_they_settle_not_all_at_the_end(tmp_path, monk
     from prune2bib.identify import identify
     from prune2bib.readme import parse_readme
     from prune2bib.resolve import Settings, resolve_rows
-    from test_published_economy import empty_server
+    from test_published_economy import serve_empty
 
     rows = [(e, identify(e.url)) for e in parse_readme(UPSTREAM.read_text(encoding="utf-8"))]
     clock = FakeClock()
     with FakeServer(clock=clock, max_requests=400) as server:
-        empty_server(server)
-        for name in ("ARXIV", "CROSSREF", "DBLP", "OPENREVIEW"):
-            monkeypatch.setenv(f"PRUNE2BIB_{name}_URL", server.url)
-        monkeypatch.setenv("PRUNE2BIB_OPENREVIEW2_URL", server.url + "/v2")
+        serve_empty(server, monkeypatch)
         http = Http(mailto="ops@example.org", clock=clock, sleep=clock.sleep, policy=RetryPolicy(attempts=2))
         sent_at_each_row: list[int] = []
         with open_cache(tmp_path / "records") as cache:

@@ -32,15 +32,20 @@ def empty_server(server: FakeServer) -> None:
     server.route("/v2/notes", lambda r: Reply(200, {"notes": [], "count": 0}, JSON_TYPE))
 
 
+def serve_empty(server: FakeServer, monkeypatch) -> None:
+    """Every service on `server`, answering empty results."""
+    empty_server(server)
+    for name in ("ARXIV", "CROSSREF", "DBLP", "OPENREVIEW"):
+        monkeypatch.setenv(f"PRUNE2BIB_{name}_URL", server.url)
+    monkeypatch.setenv("PRUNE2BIB_OPENREVIEW2_URL", server.url + "/v2")
+
+
 def test_a_cold_run_over_the_whole_list_costs_well_under_half_a_request_a_row(tmp_path, monkeypatch):
     rows = [(e, identify(e.url)) for e in parse_readme(UPSTREAM.read_text(encoding="utf-8"))]
     assert len(rows) == 278
     clock = FakeClock()
     with FakeServer(clock=clock, max_requests=400) as server:
-        empty_server(server)
-        for name in ("ARXIV", "CROSSREF", "DBLP", "OPENREVIEW"):
-            monkeypatch.setenv(f"PRUNE2BIB_{name}_URL", server.url)
-        monkeypatch.setenv("PRUNE2BIB_OPENREVIEW2_URL", server.url + "/v2")
+        serve_empty(server, monkeypatch)
         http = Http(mailto="ops@example.org", clock=clock, sleep=clock.sleep, policy=RetryPolicy(attempts=2))
         with open_cache(tmp_path / "cache") as cache:
             outcomes = resolve_rows(rows, Settings(), cache=cache, http=http)

@@ -15,15 +15,14 @@ from pathlib import Path
 
 import click
 
-from prune2bib import __version__, citekeys, errata, outputs, pipeline, project, readme_source, resolve, settings, writers
-from prune2bib.errors import EXIT_UNRESOLVED, CacheError, NetworkError, NothingSelected, Prune2bibError, UsageError, exit_codes
+from prune2bib import __version__, errata, outputs, pipeline, preflight, project, readme_source, resolve, settings, writers
+from prune2bib.errors import EXIT_UNRESOLVED, NetworkError, NothingSelected, Prune2bibError, UsageError, exit_codes
 from prune2bib.lists.columns import parse_overrides
 from prune2bib.readme import ParsedList, read_list
 from prune2bib.selection import explain_empty
 from prune2bib.taxonomy import Taxonomy
 
 EXIT_INTERRUPTED = 130
-EXIT_USAGE = 2
 
 
 def _fail(message: str, code: int):
@@ -245,20 +244,14 @@ main.add_command(click.Command("update", callback=_update, params=[*export.param
 def _export(readme_spec, columns, types, years, since, until, venues, fmt, output, split, group_by, jabref_groups, ascii_only,
             venue_style, type_names, offline, refresh, no_resolve, resolved_only, prefer, mailto, report, keyfile,
             lock_file, no_lock, frozen, strict=False, note_columns=False, update=False, dry_run=False):  # fmt: skip
-    if split is not None and output is not None:
-        raise UsageError("--split DIR writes one file per group; it cannot be combined with -o FILE")
-    output = None if output == Path("-") else output  # '-' is stdout, never a file named '-'
+    output = preflight.stdout_or_file(output, split)
     lock_path = None if no_lock else project.lock_path(output, split, lock_file)
-    _refuse_lock_conflicts(no_lock=no_lock, frozen=frozen, keyfile=keyfile, lock_file=lock_file, refresh=refresh)
-    _check_outputs(output, split, report, keyfile, None if (frozen or dry_run) else lock_path)
-    if not (no_resolve or frozen):
-        _check_cache()
-    fmt = _choose_format(fmt, output)
-    _refuse_conflicts(fmt, jabref_groups=jabref_groups, ascii_only=ascii_only, offline=offline, refresh=refresh,
-                      no_resolve=no_resolve, resolved_only=resolved_only, strict=strict)  # fmt: skip
-    settings.check_mailto(mailto or "")
-    _check_type_name_form(type_names)
-    parse_overrides(columns)
+    fmt = preflight.check_export(
+        fmt=fmt, output=output, split=split, report=report, keyfile=keyfile, lock_file=lock_file,
+        lock_path=None if (frozen or dry_run) else lock_path, no_lock=no_lock, frozen=frozen, jabref_groups=jabref_groups,
+        ascii_only=ascii_only, offline=offline, refresh=refresh, no_resolve=no_resolve, resolved_only=resolved_only,
+        strict=strict, mailto=mailto, type_names=type_names, columns=columns,
+    )  # fmt: skip
     resolve_settings = None if (no_resolve or frozen) else settings.resolve_settings(offline=offline, refresh=refresh, mailto=mailto)
     if lock_path is None:
         parsed = _load_list(readme_spec, offline or no_resolve, columns)
@@ -355,67 +348,12 @@ def _tell_changes(result, options, *, full: bool, dry_run: bool) -> None:
         click.echo(change.line(), err=not dry_run)
 
 
-BIBTEX_ONLY = ("--jabref-groups", "--ascii")
-
-
-def _refuse_lock_conflicts(*, no_lock, frozen, keyfile, lock_file, refresh) -> None:
-    if no_lock and (frozen or keyfile or lock_file):
-        flag = "--frozen" if frozen else ("--keys" if keyfile else "--lock")
-        raise UsageError(f"--no-lock reads and writes no lock; it cannot be combined with {flag}")
-    if frozen and refresh:
-        raise UsageError("--frozen asks no service and --refresh asks them all again: choose one")
-
-
-def _refuse_conflicts(fmt: str, *, jabref_groups, ascii_only, offline, refresh, no_resolve, resolved_only, strict=False) -> None:
-    """Options that cannot all be honoured are a usage error, never silently ignored."""
-    for flag, given in zip(BIBTEX_ONLY, (jabref_groups, ascii_only)):
-        if given and fmt != "bibtex":
-            raise UsageError(f"{flag} is for BibTeX; it cannot be used with --format {fmt}")
-    if offline and refresh:
-        raise UsageError("--offline reads only the cache and --refresh ignores it: choose one")
-    if no_resolve and (refresh or resolved_only or strict):
-        flag = "--refresh" if refresh else "--resolved-only" if resolved_only else "--strict"
-        raise UsageError(f"--no-resolve resolves no row; it cannot be combined with {flag}")
-
-
-def _check_outputs(output: Path | None, split: Path | None, report: Path | None, keyfile: Path | None, lock: Path | None) -> None:
-    """Every path this run will write, checked now, before any work (see outputs.py). `--keys` is
-    only read: an unreadable one is an error now, not after resolving."""
-    outputs.check_distinct({"-o": output, "--report": report, "--keys": keyfile, "the lock": lock})
-    if output is not None:
-        outputs.check_file(output, "-o")
-    if split is not None:
-        outputs.check_directory(split, "--split")
-    if report is not None:
-        outputs.check_file(report, "--report")
-    if lock is not None:
-        outputs.check_file(lock, "the lock, --lock")
-    if keyfile is not None:
-        if not keyfile.is_file():
-            raise UsageError(f"--keys {keyfile}: there is no such key file")
-        citekeys.load_keyfile(keyfile)
-
-
-def _check_cache() -> None:
-    """The cache is written as rows resolve: a location that cannot hold it stops the run now
-    (exit 5, the cache's code), not after the README was fetched."""
-    try:
-        outputs.check_file(settings.cache_file(), f"the cache, ${settings.CACHE_DIR_ENV}", create_parents=True)
-    except UsageError as err:
-        raise CacheError(str(err)) from None
-
-
 def _columns_note(entry) -> str:
     """'APP: Image Classification; Algorithm Name: SNIP' (the columns the list adds to its rows)."""
     return "; ".join(f"{header}: {text}" for header, text in entry.columns)
 
 
-def _check_type_name_form(pairs: tuple[str, ...]) -> None:
-    """CODE=NAME, before any work; whether CODE is one of the list's is known once it is read."""
-    for pair in pairs:
-        code, sep, name = pair.partition("=")
-        if not (sep and code.strip() and name.strip()):
-            raise UsageError(f"--type-name takes CODE=NAME, e.g. 'F=channel pruning', not {pair!r}")
+
 
 
 def _type_names(taxonomy: Taxonomy, pairs: tuple[str, ...]) -> dict[str, str]:
@@ -429,20 +367,6 @@ def _type_names(taxonomy: Taxonomy, pairs: tuple[str, ...]) -> dict[str, str]:
             raise UsageError(f"--type-name takes CODE=NAME with CODE one of {known}, not {pair!r}")
         names[canonical] = name.strip()
     return names
-
-
-def _choose_format(fmt: str | None, output: Path | None) -> str:
-    """--format, else -o's suffix, else bibtex; both given must agree."""
-    inferred = writers.format_for_path(output) if output is not None else None
-    if fmt and inferred and fmt != inferred:
-        raise UsageError(f"--format {fmt} does not match the suffix of '{output.name}' ({inferred}): drop one or rename the file")
-    if fmt:
-        return fmt
-    if output is None:
-        return "bibtex"
-    if inferred is None:
-        raise UsageError(f"cannot tell the format from '{output.name}': use --format or a .bib/.json/.ris name")
-    return inferred
 
 
 def _write_output(records, fmt, options, output: Path | None, split: Path | None) -> str:
@@ -513,7 +437,7 @@ def check(readme_spec, columns, do_resolve, offline, mailto):
     """Report broken, duplicated or mislinked rows; exit 1 when there are any."""
     settings.check_mailto(mailto or "")
     if do_resolve:
-        _check_cache()
+        preflight.check_cache()
     parsed = _load_list(readme_spec, offline=offline, columns=columns)
     entries = list(parsed.entries)
     found = errata.find_errata(entries, parsed.taxonomy, parsed.skipped)

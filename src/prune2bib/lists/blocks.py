@@ -118,26 +118,23 @@ def scan(text: str) -> Document:
     blocks: list[Heading | Table] = []
     stray: list[int] = []
     state = _State()
-    line_no, last_pos = 0, 0
-    skip_until = -1  # a position: matches before it are inside a table, a fence or a comment
-    for match in _INTERESTING.finditer(text):
+    line_no, last_pos, resume = 0, 0, 0
+    while (match := _INTERESTING.search(text, resume)) is not None:
         pos = match.start()
-        if pos < skip_until:
-            continue
         line_no += text.count("\n", last_pos, pos)
-        last_pos = pos
+        last_pos, resume = pos, match.end()
         line = match.group()
         first = line.lstrip()[:1]
         if first in ("`", "~"):
             fence = _FENCE.match(line)
             if fence:
                 state.count(1)
-                skip_until = _end_of_fence(text, lines, pos, fence.group(1))
+                resume = _end_of_fence(text, lines, pos, fence.group(1))  # its lines are code
                 continue
         elif first == "<" and line.lstrip().startswith("<!--"):
             state.count(1)
             end = text.find("-->", pos)
-            skip_until = len(text) if end < 0 else lines.end_of(end)
+            resume = len(text) if end < 0 else lines.end_of(end)
             continue
         if first != "|":
             heading = _heading(line, line_no)
@@ -149,7 +146,7 @@ def scan(text: str) -> Document:
             continue
         table_end = _table(text, lines, pos, line_no, line, blocks, state)
         if table_end is not None:
-            skip_until = table_end
+            resume = table_end
         elif _row_shaped(line):
             stray.append(line_no)
             state.count(1)

@@ -36,6 +36,7 @@ _OPTIONS = pyromark.Options.ENABLE_TABLES | pyromark.Options.ENABLE_STRIKETHROUG
 _HREF = re.compile(r"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.I)
 _TAG_NAME = re.compile(r"</?\s*([a-zA-Z][a-zA-Z0-9]*)")
 _UNSAFE_SCHEMES = ("javascript:", "vbscript:", "data:", "file:")
+_UNSAFE_LINK = re.compile(r"\]\(\s*(?:javascript|vbscript|data|file):", re.I)  # not a link: the slow path says so
 
 
 class Piece(NamedTuple):
@@ -85,7 +86,7 @@ def row_pieces(cells: list[str], budget: Budget) -> list[list[Piece]]:
     for index, cell in enumerate(cells):
         if not _MARKUP.search(cell):
             out.append([Piece("text", cell)] if cell.strip() else [])
-        elif _SIMPLE_CELL.fullmatch(cell):
+        elif is_simple(cell):
             budget.spend(markup_count(cell))
             out.append(simple_links(cell))
         else:
@@ -100,6 +101,11 @@ def row_pieces(cells: list[str], budget: Budget) -> list[list[Piece]]:
         for index, found in zip(marked, parsed):
             out[index] = found
     return out
+
+
+def is_simple(cell: str) -> bool:
+    """Whether the cell is only plain links and separators, read by `simple_links`."""
+    return bool(_SIMPLE_CELL.fullmatch(cell)) and not _UNSAFE_LINK.search(cell)
 
 
 def simple_links(cell: str) -> list[Piece]:
