@@ -290,6 +290,20 @@ def _proc_field(path: str, name: str) -> str:
     return next((line.split(":", 1)[1].strip() for line in lines if line.startswith(name)), "")
 
 
+_REFERENCE_LOOP = "import time\nt = time.process_time()\ns = 0\nfor i in range(2_000_000):\n    s += i * i\nprint(time.process_time() - t)"
+
+
+def reference_seconds(repeats: int = 5) -> float:
+    """CPU seconds of a fixed pure-Python loop (median of fresh processes): how fast this machine
+    runs Python right now. A loaded machine (or a stolen VM CPU) slows it, and every figure with it,
+    so two RESULTS.md can be compared through it."""
+    times = []
+    for _ in range(repeats):
+        done = subprocess.run([sys.executable, "-c", _REFERENCE_LOOP], capture_output=True, text=True)
+        times.append(float(done.stdout.strip() or "nan"))
+    return statistics.median(times)
+
+
 def load() -> str:
     one, five, fifteen = os.getloadavg()
     return f"{one:.2f} {five:.2f} {fifteen:.2f}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -144,3 +145,11 @@ def test_ascii_export_is_pure_ascii_and_names_what_latex_cannot_spell(tmp_path):
     assert result.stdout.isascii() and "Tru{\\`o}ng Together" in result.stdout
     warnings = [line for line in result.stderr.splitlines() if "--ascii" in line]
     assert [w.split(" (")[0] for w in warnings] == ["prune2bib: --ascii: 'ư'", "prune2bib: --ascii: 'ờ'"]
+
+
+def test_zotero_collections_are_named_as_the_legend_names_the_types():
+    result = run("export", "--no-resolve", "--no-lock", "--readme", str(UPSTREAM), "--jabref-groups")
+    assert result.exit_code == 0, result.output
+    assert re.findall(r"ExplicitGroup:([^\\;]+)", result.stdout) == ["Filter pruning", "Weight pruning", "Special Networks", "other types"]
+    renamed = run("export", "--no-resolve", "--no-lock", "--readme", str(UPSTREAM), "--jabref-groups", "--type-name", "F=channel pruning")
+    assert re.findall(r"ExplicitGroup:([^\\;]+)", renamed.stdout)[0] == "channel pruning"

@@ -66,20 +66,51 @@ def test_seed_errata_are_exactly_the_known_ones(seed):
             "stray-word",
             "the title ends with the stray word 'github'",
         ),
+        # Title slips (titles.py), judged against the list's own titles and the names list.
+        Erratum(
+            line_of(lines, "[DepthFL : Depthwise"),
+            "space-before-punctuation",
+            "a space before punctuation: 'DepthFL : Depthwise' (exported as 'DepthFL: Depthwise')",
+        ),
+        Erratum(
+            line_of(lines, "[RED : Looking"),
+            "glued-words",
+            "two words run together: 'Data-FreeStructured' (exported as 'Data-Free Structured')",
+        ),
+        Erratum(
+            line_of(lines, "[RED : Looking"),
+            "space-before-punctuation",
+            "a space before punctuation: 'RED : Looking' (exported as 'RED: Looking')",
+        ),
+        Erratum(
+            line_of(lines, "Network Pruning andArchitecture"),
+            "glued-words",
+            "two words run together: 'andArchitecture' (exported as 'and Architecture')",
+        ),
+        Erratum(
+            line_of(lines, "[Amc: Automl"),
+            "title-case",
+            "a word in the wrong case: 'Automl' (exported as 'AutoML')",
+        ),
     ]
-    assert errata == expected
+    assert errata == sorted(expected, key=lambda e: (e.line, e.code, e.message))
 
 
 def test_known_lines_in_the_upstream_file():
     _, errata = errata_of(UPSTREAM)
     assert [(e.line, e.code) for e in errata] == [
+        (69, "space-before-punctuation"),
         (113, "bad-code-url"),
         (145, "duplicated-title"),
         (184, "shared-link"),
+        (191, "glued-words"),
+        (191, "space-before-punctuation"),
         (201, "shared-link"),
         (201, "venue-mismatch"),
+        (209, "glued-words"),
         (250, "stray-text"),
         (311, "stray-word"),
+        (327, "title-case"),
     ]
 
 

@@ -197,3 +197,11 @@ def test_authored_records_only_with_authors():
     entries = _entries(writers.render(keyed, "bibtex"))
     assert all("author" in e.fields_dict and "key" not in e.fields_dict for e in entries.values())
     assert entries[next(r.id for r in keyed if r.title == LOTTERY.title)].entry_type == "inproceedings"
+
+
+def test_jabref_collections_take_the_legends_wording(records):
+    options = writers.WriteOptions(jabref_groups=True, group_names={"F": "Filter pruning", "W": "Weight pruning"})
+    text = writers.render(records, "bibtex", options)
+    groups = re.findall(r"ExplicitGroup:([^\\;]+)", text)
+    assert groups[:2] == ["Filter pruning", "Weight pruning"]  # the tags stay the type names
+    assert "filter pruning" in {e.fields_dict["keywords"].value for e in _entries(text).values() if "keywords" in e.fields_dict}

@@ -290,6 +290,8 @@ def _export(readme_spec, columns, types, years, since, until, venues, fmt, outpu
         venue_style=venue_style,
         type_names=names,
         type_order=taxonomy.codes,
+        # Collections as the legend words the types; a type the user renamed takes the new name.
+        group_names={c: names[c] if names[c] != taxonomy.name(c) else taxonomy.label(c) for c in names},
     )
     exported = _resolved(outcomes) if resolved_only else outcomes
     if note_columns:

@@ -12,7 +12,9 @@ or against what a row's link proves (`identify.implied_venue`):
   a list without a legend has no such finding, nor does a list whose legend defines every code;
 - `skipped-row`: a table row that is not exported (no title and no link, outside any table, …);
 - `unknown-venue`: a Venue cell the venue table (`venues.py`) does not know; the row is exported
-  as a plain conference paper named as the cell names it (or as the venue its link proves).
+  as a plain conference paper named as the cell names it (or as the venue its link proves);
+- `space-before-punctuation`, `glued-words`, `title-case`: slips in a title, judged against the
+  list's own titles and data/proper-nouns.txt (`titles`); the export carries the fixed title.
 
 Messages are one line and stable (tests compare them). Errata come sorted by line, then code.
 """
@@ -27,6 +29,7 @@ from prune2bib import taxonomy, venues
 from prune2bib.identify import identify, implied_venue
 from prune2bib.readme import Entry, Skipped
 from prune2bib.taxonomy import Taxonomy
+from prune2bib.titles import title_errata
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,7 @@ def find_errata(
     """
     # The venue finding is the venue table's (below), whatever the parser flagged.
     found = [Erratum(e.line, a.code, a.message) for e in entries for a in e.anomalies if a.code != UNKNOWN_VENUE]
+    found += [Erratum(line, code, message) for line, code, message in title_errata(entries)]
     found += [erratum for entry in entries for erratum in _unknown_venue(entry)]
     found += [Erratum(s.line, "skipped-row", f"not exported: {s.reason}") for s in skipped]
     found += unknown_types(entries, types)

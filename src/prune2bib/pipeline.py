@@ -13,11 +13,11 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field, replace
-from prune2bib import citekeys, resolve, venues
+from prune2bib import citekeys, resolve, titles, venues
 from prune2bib.baseline import record_from_entry
 from prune2bib.identify import Identifier, identify
 from prune2bib.merge import merge, merge_records
-from prune2bib.readme import Entry, repaired_title
+from prune2bib.readme import Entry
 from prune2bib.record import WEBPAGE, Provenance, Record
 
 
@@ -93,8 +93,14 @@ class RowOutcome:
 
 def select_rows(entries: list[Entry], row_filter: RowFilter) -> list[tuple[Entry, Identifier]]:
     """The rows asked for, with their identifiers, titles cleared of the list's slips (a title
-    pasted twice would match no source and export as written)."""
-    return [(replace(e, title=repaired_title(e.title)), identify(e.url)) for e in entries if row_filter.accepts(e)]
+    pasted twice would match no source and export as written; `titles` fixes spacing, glued
+    words and case slips judged against the whole list's titles)."""
+    vocabulary = titles.list_vocabulary(entries)
+    return [
+        (replace(e, title=titles.row_title(e, vocabulary)), identify(e.url))
+        for e in entries
+        if row_filter.accepts(e)
+    ]
 
 
 def resolve_rows(

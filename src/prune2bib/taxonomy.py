@@ -32,15 +32,21 @@ class Taxonomy:
     """A list's type codes, in its order, with their names.
 
     `defined` are the codes the list's legend defines; `codes` are those plus the codes rows
-    use without a definition, in order of first use.
+    use without a definition, in order of first use. `names` are tag names ('special networks');
+    `labels` the legend's own wording ('Special Networks'), which names Zotero collections.
     """
 
     codes: tuple[str, ...] = ()
     names: dict[str, str] = field(default_factory=dict)
     defined: frozenset[str] = frozenset()
+    labels: dict[str, str] = field(default_factory=dict)
 
     def name(self, code: str) -> str:
         return self.names.get(code, code)
+
+    def label(self, code: str) -> str:
+        """The type's name as the list's legend writes it (its tag name when the legend has none)."""
+        return self.labels.get(code) or self.name(code)
 
     def ordered(self, codes) -> tuple[str, ...]:
         """Codes in taxonomy order (unknown ones last, as given), without repeats."""
@@ -51,7 +57,7 @@ class Taxonomy:
     def with_codes(self, used) -> "Taxonomy":
         """This taxonomy with the codes rows used appended (in first-use order)."""
         extra = tuple(c for c in dict.fromkeys(used) if c not in self.codes)
-        return Taxonomy(self.codes + extra, dict(self.names), self.defined) if extra else self
+        return Taxonomy(self.codes + extra, dict(self.names), self.defined, dict(self.labels)) if extra else self
 
     def lookup(self, code: str) -> str | None:
         """The list's code for what a user typed ('f' -> 'F', 'other' -> 'Other'), or None."""
@@ -61,7 +67,10 @@ class Taxonomy:
         return folded[0] if len(folded) == 1 else None
 
 
-AWESOME_PRUNING = Taxonomy(TYPE_ORDER, dict(TYPE_NAMES), frozenset(TYPE_ORDER))
+# The legend's own wording ("| Explanation | Filter pruning | Weight pruning | Special Networks | other types |").
+TYPE_LABELS = {"F": "Filter pruning", "W": "Weight pruning", "S": "Special Networks", "Other": "other types"}
+
+AWESOME_PRUNING = Taxonomy(TYPE_ORDER, dict(TYPE_NAMES), frozenset(TYPE_ORDER), dict(TYPE_LABELS))
 
 
 def venue(name: str) -> venues.Venue | None:

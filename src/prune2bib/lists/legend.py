@@ -59,10 +59,12 @@ def read_legend(header: list[str], rows: list[list[str]]) -> dict[str, str] | No
 def taxonomy_from(legends: list[dict[str, str]]) -> Taxonomy:
     """The legends of one list (usually one) -> its taxonomy; the first definition of a code wins."""
     names: dict[str, str] = {}
+    labels: dict[str, str] = {}  # as the legend writes them: Zotero collections are named so
     for legend in legends:
         for code, name in legend.items():
             names.setdefault(code, tag_name(name) or code)
-    return Taxonomy(tuple(names), names, frozenset(names))
+            labels.setdefault(code, name or code)
+    return Taxonomy(tuple(names), names, frozenset(names), labels)
 
 
 def tag_name(name: str) -> str:

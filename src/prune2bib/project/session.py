@@ -21,11 +21,11 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Callable, ContextManager
 
-from prune2bib import citekeys, pipeline
+from prune2bib import citekeys, pipeline, titles
 from prune2bib.baseline import record_from_entry
 from prune2bib.errors import FrozenError, UsageError
 from prune2bib.identify import identify
-from prune2bib.readme import Entry, ParsedList, read_list, repaired_title
+from prune2bib.readme import Entry, ParsedList, read_list
 from prune2bib.record import Provenance, Record
 from prune2bib.taxonomy import AWESOME_PRUNING, Taxonomy
 
@@ -78,7 +78,8 @@ def export(
     `resolve_settings` None means README data only for the rows that need resolution. `taxonomy`:
     the list's, as read (None: the lock's rows stood in, and the lock keeps the one it has)."""
     base = old or Lock(prefer=options.prefer)
-    rows = [row_of(e) for e in entries]
+    vocabulary = titles.list_vocabulary(entries)
+    rows = [row_of(e, vocabulary) for e in entries]
     matches, gone = match_rows(rows, base.papers)
     selected = [i for i, e in enumerate(entries) if row_filter.accepts(e)]
     todo = [i for i in selected if not _from_lock(matches[i].paper, rows[i], base, options)]
@@ -135,8 +136,11 @@ def migrated_name(path: Path) -> Path:
 # ---------------------------------------------------------------------- the list's rows
 
 
-def row_of(entry: Entry) -> Row:
-    return Row(repaired_title(entry.title), entry.url, entry.year, entry.venue, tuple(entry.types), entry.venue_note)
+def row_of(entry: Entry, vocabulary: titles.Vocabulary | None = None) -> Row:
+    """A list row as the lock keeps it; its title as exported (`titles.row_title`: the list's
+    slips fixed, judged against `vocabulary`, the whole list's titles)."""
+    vocabulary = vocabulary or titles.list_vocabulary([entry])
+    return Row(titles.row_title(entry, vocabulary), entry.url, entry.year, entry.venue, tuple(entry.types), entry.venue_note)
 
 
 def entries_from_lock(lock: Lock) -> list[Entry]:

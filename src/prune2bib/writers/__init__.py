@@ -39,6 +39,8 @@ class WriteOptions:
     ascii: bool = False  # BibTeX: LaTeX accents instead of UTF-8
     jabref_groups: bool = False  # BibTeX: append the legacy JabRef groups tree
     type_names: Mapping[str, str] = field(default_factory=lambda: dict(TYPE_NAMES))
+    # --jabref-groups: each collection named as the list's legend names the type (default: type_names)
+    group_names: Mapping[str, str] = field(default_factory=dict)
     type_order: tuple[str, ...] = TYPE_ORDER  # the list's taxonomy order (its legend's, then other codes)
     venue_style: str = "long"  # long | short container names
 

@@ -212,7 +212,8 @@ def jabref_groups_comments(groups: Sequence[Group], options: WriteOptions) -> li
         keys = sorted(r.id for r in records if code in r.types)
         if not keys:
             continue
-        name = _jabref_quote(_comment_text(options.type_names.get(code, code), options.ascii))
+        label = options.group_names.get(code) or options.type_names.get(code, code)
+        name = _jabref_quote(_comment_text(label, options.ascii))
         cells = [f"1 ExplicitGroup:{name}", "0", *[_jabref_quote(k) for k in keys], ""]
         lines.append(_wrap("\\;".join(cells) + ";"))
     return ["jabref-meta: groupsversion:3;", "jabref-meta: groupstree:\n" + "\n".join(lines) + "\n"]

@@ -23,13 +23,13 @@ is kept as it is: the output never says something else than the input without a 
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 from urllib.parse import quote
 
 from pylatexenc.latex2text import LatexNodes2Text
 from pylatexenc.latexencode import UnicodeToLatexEncoder
 
+from ..titles import is_proper_noun, phrase_spans
 from .accents import Spelling, is_latin_letter, nearest_ascii, spell_letter
 
 # Every special character of LaTeX and BibTeX, and its escape. Each escape is a control word
@@ -67,19 +67,17 @@ _ENCODER = UnicodeToLatexEncoder(
 )
 _DECODER = LatexNodes2Text(math_mode="text")
 
-# Names that keep their capital in running text: a style's sentence case must not lower them.
-PROPER_NOUNS = frozenset(
-    """Bayesian Bernoulli Boltzmann Carlo Dirichlet Euclidean Fisher Fourier Gaussian Grassmann
-    Gumbel Hadamard Hebbian Hessian Hilbert Jacobian Kronecker Lagrangian Laplacian Lipschitz
-    Markov Monte Newton Riemannian Shapley Stiefel Taylor Wasserstein Winograd""".split()
-)
 _WORD = re.compile(r"[^\W_]+")
+
+
+# Unicode's control characters (category Cc: U+0000-U+001F, U+007F-U+009F) but tab, LF and CR.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def clean_text(text: str) -> str:
     """Collapse all whitespace (newlines, tabs, NBSP) to single spaces; drop control characters."""
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cc" or ch in "\t\n\r")
-    return " ".join(text.split())
+    # One regex pass, not a Python step per letter: this runs on every field of every entry.
+    return " ".join(_CONTROL.sub("", text).split())
 
 
 def escape_text(text: str, ascii: bool = False) -> str:
@@ -140,23 +138,26 @@ def needs_protection(word: str) -> bool:
         any(ch.isupper() for ch in word[1:])  # CNN, ResNet, HRank, mAP, 3D
         or any(ch.isdigit() for ch in word)  # L1, VGG16
         or (len(word) == 1 and word != "A")  # the N of N:M sparsity; 'A' is the article
-        or word in PROPER_NOUNS
+        or is_proper_noun(word)  # Hessian, Gaussians: data/proper-nouns.txt
     )
 
 
 def protect_title(text: str, ascii: bool = False) -> str:
     """A title -> escaped LaTeX with the words that must keep their capitals in braces.
 
-    A single word before the first colon is the method's name ("Chex: ..."), protected too.
+    A single word before the first colon is the method's name ("Chex: ..."), protected too, and
+    so are the capitalised words of a listed multi-word name ("Monte Carlo", "Frank-Wolfe").
     """
     text = clean_text(text)
     name_end = name_before_colon(text)
+    phrases = phrase_spans(text)
     out, pos = [], 0
     for match in _WORD.finditer(text):
         out.append(_escape_raw(text[pos : match.start()], ascii))
         word = match.group()
         latex = _encode_unicode(word, ascii)
-        protect = needs_protection(word) or match.end() == name_end
+        in_phrase = word[:1].isupper() and any(start <= match.start() < end for start, end in phrases)
+        protect = needs_protection(word) or match.end() == name_end or in_phrase
         out.append("{" + latex + "}" if protect else latex)
         pos = match.end()
     out.append(_escape_raw(text[pos:], ascii))
