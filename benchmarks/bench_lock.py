@@ -52,7 +52,7 @@ def measure(times: int, name: str, goal: float, rss_goal: float | None, quick: b
     shape = "the list's table padding removed (else over the README size limit)" if s.unpadded else ""
     return [
         common.result(f"{what}: wall", [r.wall for r, _ in runs], "s", goal, readme=True, note=shape),
-        common.result(f"{what}: CPU", [r.cpu for r, _ in runs], "s", None),
+        common.result(f"{what}: CPU", [r.cpu for r, _ in runs], "s", None, readme=True),
         common.result(f"{what}: peak RSS", [r.rss for r, _ in runs], "MiB", rss_goal, readme=rss_goal is not None),
         common.result(f"{what}: requests", [sum(sum(c.values()) for _, c in runs)], "requests", 0),
     ]

@@ -184,12 +184,7 @@ class Scenario:
         writes and reads `prune2bib.lock` beside its output by default: no measure here may
         find another measure's lock)."""
         out = self.work / f"{tag}.{FORMATS[fmt]}"
-<<<<<<< HEAD
-        lock = () if "--lock" in more else ("--no-lock",)  # the cache alone, unless the lock is measured
-        return ["export", "--readme", str(self.readme), "-f", fmt, "-o", str(out), *lock, *more]
-=======
         return ["export", "--readme", str(self.readme), "-f", fmt, "-o", str(out), *(("--lock", str(lock)) if lock else ("--no-lock",))]
->>>>>>> main
 
     def export(self, fmt: str = "bibtex", tag: str = "run", *, lock: Path | None = None, scale: float = 1.0,
                home: Path | None = None) -> tuple[Run, dict[str, int]]:  # fmt: skip
@@ -293,6 +288,20 @@ def _proc_field(path: str, name: str) -> str:
     except OSError:
         return ""
     return next((line.split(":", 1)[1].strip() for line in lines if line.startswith(name)), "")
+
+
+_REFERENCE_LOOP = "import time\nt = time.process_time()\ns = 0\nfor i in range(2_000_000):\n    s += i * i\nprint(time.process_time() - t)"
+
+
+def reference_seconds(repeats: int = 5) -> float:
+    """CPU seconds of a fixed pure-Python loop (median of fresh processes): how fast this machine
+    runs Python right now. A loaded machine (or a stolen VM CPU) slows it, and every figure with it,
+    so two RESULTS.md can be compared through it."""
+    times = []
+    for _ in range(repeats):
+        done = subprocess.run([sys.executable, "-c", _REFERENCE_LOOP], capture_output=True, text=True)
+        times.append(float(done.stdout.strip() or "nan"))
+    return statistics.median(times)
 
 
 def load() -> str:

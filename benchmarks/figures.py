@@ -56,8 +56,8 @@ def row(r: dict) -> str:
     return f"| {measure} | {number(r.get('value'))} | {spread[0]} | {spread[1]} | {runs} | {r['unit']} | {goal_text(r)} | {verdict(r)} |"
 
 
-def results_markdown(*, date: str, machine: str, commit: str, command: str, load: tuple[str, str], simulator: str,
-                     sections: list[tuple[str, str, float, list[dict]]]) -> str:  # fmt: skip
+def results_markdown(*, date: str, machine: str, commit: str, command: str, load: tuple[str, str],
+                     speed: tuple[float, float], simulator: str, sections: list[tuple[str, str, float, list[dict]]]) -> str:  # fmt: skip
     lines = [
         "# prune2bib benchmarks",
         "",
@@ -71,6 +71,8 @@ def results_markdown(*, date: str, machine: str, commit: str, command: str, load
         f"- code: commit {commit}",
         f"- machine: {machine}",
         f"- load average (1, 5, 15 min): {load[0]} before, {load[1]} after",
+        f"- reference loop (2,000,000 additions of squares in pure Python, CPU time, median of 5): {speed[0]:.3f} s before, "
+        f"{speed[1]:.3f} s after (how fast the machine ran Python meanwhile: compare it to tell load from code)",
         f"- simulator: {simulator}",
     ]
     for name, doc, seconds, results in sections:
@@ -108,12 +110,13 @@ def readme_block(results_text: str) -> str:
     machine = re.search(r"^- machine: (.+)$", results_text, re.M)
     command = re.search(r"^- command: `(.+)`$", results_text, re.M)
     load = re.search(r"^- load average \(1, 5, 15 min\): (\S+)", results_text, re.M)
+    speed = re.search(r"^- reference loop .*?: (\S+) s before", results_text, re.M)
     lines = [README_START, "", "| measure | median | goal | |", "|---|---:|---|---|"]
     lines += [f"| {m} | {v} {u} | {g} | {r} |" for m, v, u, g, r in quoted_rows(results_text)]
+    conditions = f"load average {load.group(1) if load else '?'} at the start" + (f", reference loop {speed.group(1)} s" if speed else "")
     lines += ["", f"Measured {date.group(1) if date else '?'} with `{command.group(1) if command else '?'}` on "
-              f"{machine.group(1) if machine else '?'} (load average {load.group(1) if load else '?'} at the start); "
-              "every figure, with its spread and CPU time, in `benchmarks/RESULTS.md`.",
-              "", README_END]  # fmt: skip
+              f"{machine.group(1) if machine else '?'} ({conditions}); every figure, with its spread and CPU time, in "
+              "`benchmarks/RESULTS.md`.", "", README_END]  # fmt: skip
     return "\n".join(lines)
 
 

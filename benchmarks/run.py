@@ -60,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--readme", action="store_true", help="copy the quoted figures into README.md")
     opts = parser.parse_args(argv)
     command = "python benchmarks/run.py" + "".join(f" {shlex.quote(a)}" for a in (argv if argv is not None else sys.argv[1:]))
-    started, load_before = datetime.now(timezone.utc), common.load()
+    started, load_before, speed_before = datetime.now(timezone.utc), common.load(), common.reference_seconds()
     sections = []
     for name in modules(opts.only):
         print(f"== {name}", flush=True)
@@ -72,7 +72,8 @@ def main(argv: list[str] | None = None) -> int:
         sections.append((name, doc, seconds, results))
     text = figures.results_markdown(
         date=f"{started:%Y-%m-%d %H:%M} UTC", machine=common.machine(), commit=common.commit(), command=command,
-        load=(load_before, common.load()), simulator=_simulator_line(), sections=sections,
+        load=(load_before, common.load()), speed=(speed_before, common.reference_seconds()),
+        simulator=_simulator_line(), sections=sections,
     )  # fmt: skip
     opts.out.write_text(text, encoding="utf-8")
     print(f"wrote {opts.out}")

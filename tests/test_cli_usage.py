@@ -223,6 +223,8 @@ def test_empty_selection_names_types_in_the_lists_own_order():
     legend = ("Q", "P")  # the list's legend order, not the alphabet
     assert explain_empty(entries, RowFilter(types=("Z",)), legend) == "no row has --type Z; the list's types: Q, P"
     assert explain_empty(entries, RowFilter(since=2030), legend) == "no row has --since 2030; the list's years: 2020-2021"
+    nips = [Entry(4, 2017, "D", "https://d.org", "NIPS", ("P",)), Entry(5, 2022, "E", "https://e.org", "NeurIPS'22", ("P",))]
+    assert explain_empty(entries + nips, RowFilter(venues=("NOPE",)), legend) == "no row has --venue NOPE; the list's venues: CVPR, ICML, NeurIPS"
     assert explain_empty(entries, RowFilter(types=("P",), years=(2020,)), legend) == (
         "no row matches --type P --year 2020 together; with --year 2020 the types are Q; with --type P the years are 2021"
     )

@@ -99,7 +99,7 @@ def test_a_hit_whose_key_lies_in_another_stream_is_refused_and_named(server, htt
     stray = dblp_info("Synthetic paper 45", "ICLR", 2017, n=45, key="conf/iclrw/Synth4517")
     serve(server, {ICLR_2017: main_track(46)}, [stray], (45,))
     (outcome,) = resolve_rows([arxiv_row(45)], Settings(), cache=cache, http=http)
-    assert outcome.reason == "not upgraded: DBLP has this title at ICLR (DBLP key conf/iclrw/Synth4517) 2017, not at ICLR 2017"
+    assert outcome.reason == "not upgraded: DBLP has this title at ICLR under DBLP key conf/iclrw/Synth4517 2017, not at ICLR 2017"
 
 
 def test_the_iclr_corr_keys_of_2013_to_2016_are_in_iclrs_stream():

@@ -163,3 +163,17 @@ def test_div_headers_and_take_away_cells():
     assert first.title == "ShortGPT: Layers in Large Language Models are More Redundant Than You Expect"
     assert (first.url, first.year, first.authors) == ("https://arxiv.org/abs/2403.03853", 2025, "")
     assert [t.kind for t in result.tables] == ["other", "papers", "papers"]
+
+
+def test_rows_of_a_journal_column_export_as_articles():
+    """ghimiredhikura's 'Journal Publications' tables (lines 204-269, 40 rows counted by hand) name
+    their venue column 'Journal': each row is an @article in that journal (the venue table knows
+    these; a journal it does not know: tests/test_lists_shapes.py)."""
+    from prune2bib.baseline import record_from_entry
+    from prune2bib.identify import identify
+    from prune2bib.record import ARTICLE_JOURNAL
+
+    journal_rows = [e for e in parsed("ghimiredhikura/Awasome-Pruning").entries if 203 < e.line < 270]
+    assert len(journal_rows) == 40 and all(e.venue_kind == "journal" for e in journal_rows)
+    records = [record_from_entry(e, identify(e.url)) for e in journal_rows]
+    assert all(r.type == ARTICLE_JOURNAL and r.container_title for r in records)

@@ -182,3 +182,17 @@ def test_without_a_legend_codes_are_kept_as_written_and_not_reported():
     parsed = read_list(f"## 2023\n{HEADER}| [T](https://arxiv.org/abs/1) | CVPR | `WF` | - |\n")
     assert parsed.entries[0].types == ("WF",)
     assert not [e for e in find_errata(list(parsed.entries), parsed.taxonomy) if e.code == "unknown-type"]
+
+
+def test_a_journal_column_makes_an_unknown_venue_a_journal_article():
+    from prune2bib.baseline import record_from_entry
+    from prune2bib.identify import identify
+    from prune2bib.record import ARTICLE_JOURNAL, PAPER_CONFERENCE
+
+    row = "| Annals of Obscure Pruning | [T](https://example.org/t) |\n"
+    journal = one("## 2023\n| Journal | Title |\n|--|--|\n" + row)
+    venue = one("## 2023\n| Venue | Title |\n|--|--|\n" + row)
+    assert (journal.venue_kind, venue.venue_kind) == ("journal", "")
+    record = record_from_entry(journal, identify(journal.url))
+    assert (record.type, record.container_title, record.year) == (ARTICLE_JOURNAL, "Annals of Obscure Pruning", 2023)
+    assert record_from_entry(venue, identify(venue.url)).type == PAPER_CONFERENCE

@@ -129,3 +129,19 @@ def test_frozen_from_the_lock_alone_keeps_another_lists_own_taxonomy(tmp_path):
     assert frozen.exit_code == 0, frozen.stderr
     assert (tmp_path / "b" / "autodl.ris").read_bytes() == (tmp_path / "a" / "autodl.ris").read_bytes()
     assert "KW  - reinforcement learning" in (tmp_path / "b" / "autodl.ris").read_text()
+
+
+def test_a_failure_recorded_in_the_lock_is_not_this_runs(tmp_path):
+    # --frozen asks nothing: a row whose entry says a service was unreachable then (not final, so
+    # an ordinary export would ask again) is written as recorded, and the run is not "exit 4".
+    from prune2bib.http import UNREACHABLE
+
+    assert export("-o", tmp_path / "refs.bib").exit_code == 0
+    lock = tmp_path / "prune2bib.lock"
+    data = json.loads(lock.read_text())
+    for paper in data["papers"]:
+        paper["status"], paper["reason"] = "failed", f"dblp {UNREACHABLE}: connection refused; not asked again this run"
+    lock.write_text(json.dumps(data))
+    frozen = run_cli("export", "--frozen", "-o", tmp_path / "frozen.bib")
+    assert frozen.exit_code == 0, frozen.stderr
+    assert "no service could be reached" not in frozen.stderr

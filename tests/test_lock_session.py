@@ -45,7 +45,8 @@ class Stub:
             preprint = entry.title in self.preprint_only
             source = "arxiv" if preprint else "dblp"
             record = Record(type=PREPRINT if preprint else PAPER_CONFERENCE, title=entry.title, authors=(Person("Doe", "Jane"),),
-                            issued=(entry.year,), url=entry.url, types=entry.types, page="" if preprint else "1-9")  # fmt: skip
+                            issued=(entry.year,), url=entry.url, types=entry.types, page="" if preprint else "1-9",
+                            doi="" if preprint else f"10.5555/{entry.title.split()[0].lower()}")  # fmt: skip
             fields = (("type", source), ("title", source), ("authors", source), ("issued", "readme"), ("types", "readme"))
             fields += () if preprint else (("page", "dblp"),)
             out.append(pipeline.RowOutcome(entry, ident, record, "resolved", source, "", Provenance(fields),
@@ -197,3 +198,26 @@ def test_the_lock_alone_gives_back_the_list_rows(tmp_path, stub):
     assert {(e.title, e.url, e.year, e.venue, e.types) for e in rows} == {(e.title, e.url, e.year, e.venue, e.types) for e in ROWS}
     again = run(tmp_path, rows, old=lock, frozen=True)
     assert {o.record.id: o.record for o in again.outcomes} == {p.key: p.record for p in lock.papers}
+
+
+def test_a_row_moved_to_another_years_table_with_another_link_keeps_its_key(tmp_path, stub):
+    first = run(tmp_path)
+    moved = replace(ROWS[0], year=2020, url="https://example.org/fpgm-2020.html", line=3)
+    second = run(tmp_path, [moved, *ROWS[1:]], old=first.lock)
+    assert second.outcomes[0].record.id == first.outcomes[0].record.id  # its DOI names it: the key comes back
+    assert [(c.kind, c.key) for c in second.changes] == [("relinked", "doe2019filter"), ("venue", "doe2019filter"), ("changed", "doe2019filter")]
+    assert second.lock.retired == ()
+
+
+def test_an_unchanged_list_is_matched_without_normalising_a_title(tmp_path, stub, monkeypatch):
+    from prune2bib.project import lockfile as lockfile_module
+
+    text = lockfile.render(run(tmp_path).lock).encode()
+    calls = []
+    real = lockfile_module.normalised_title
+    monkeypatch.setattr(lockfile_module, "normalised_title", lambda title: calls.append(title) or real(title))
+    run(tmp_path, old=lockfile.parse(text))  # as read from the file: nothing computed yet
+    assert calls == []
+    retitled = replace(ROWS[1], title=ROWS[1].title + " (Extended)")
+    run(tmp_path, [ROWS[0], retitled, ROWS[2]], old=lockfile.parse(text))
+    assert sorted(calls) == sorted([ROWS[1].title, retitled.title])  # only the row and the entry left over

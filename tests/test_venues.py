@@ -352,3 +352,25 @@ def test_the_cli_venue_filter_and_its_valid_values(tmp_path):
     assert failed.exit_code == 2 and failed.stdout == ""
     # (the first stderr line is the reader's summary of a README given with --readme)
     assert failed.stderr.splitlines()[-1] == "prune2bib: no row has --venue NOPE; the list's venues: IEEE, NeurIPS, TPAMI; nothing written"
+
+
+@pytest.mark.parametrize(
+    "names, venue_id",
+    [
+        (("", "", "8th International Conference on Learning Representations, ICLR 2020, Addis Ababa, Ethiopia, April 26-30, 2020"), "ICLR"),
+        (("", "", "Computer Vision – ECCV 2022"), "ECCV"),
+        (("", "", "2019 IEEE/CVF Conference on Computer Vision and Pattern Recognition Workshops (CVPRW)"), "CVPRW"),
+        (("CVPR Workshops", "", "Synthetic proceedings"), "CVPRW"),
+        (("", "", "The Thirty-Fourth AAAI Conference on Artificial Intelligence, AAAI 2020, The Thirty-Second Innovative "
+                  "Applications of Artificial Intelligence Conference, IAAI 2020, New York, NY, USA"), "AAAI"),
+        (("IEEE Trans. Pattern Anal. Mach. Intell.", "", ""), "TPAMI"),
+        (("NeurIPS", "NeurIPS 2019", "Advances in Neural Information Processing Systems 32"), "NeurIPS"),
+    ],
+)  # fmt: skip
+def test_a_sources_names_point_to_the_tables_venue(names, venue_id):
+    assert venues.venue_of_names(*names).id == venue_id
+
+
+def test_a_source_name_the_table_does_not_know_points_nowhere():
+    assert venues.venue_of_names("", "", "Proceedings of the 1st Workshop on Synthetic Things, SYN 2020, Vienna") is None
+    assert venues.venue_of_names("", "", "arXiv") is None  # a preprint server is no published venue

@@ -12,8 +12,9 @@ The venue table (`venues.py`) decides the entry type from the Venue cell:
 - a preprint server or no venue ('arXiv', 'CoRR', '-', '', 'Unknown') -> the preprint form of an
   arXiv-only row (CSL `article`, @misc with eprint), publisher the server (arXiv for an arXiv link);
 - a venue the table does not know -> the venue the link proves (a CVF, NeurIPS, PMLR, IJCAI or
-  AAAI page) when there is one, else a plain conference paper named as the cell names it, which
-  `check` reports (`errata`: unknown-venue).
+  AAAI page) when there is one, else a journal article when the list's column is 'Journal'
+  (`Entry.venue_kind`), else a plain conference paper named as the cell names it, which `check`
+  reports (`errata`: unknown-venue).
 Resolution still wins: a source's published record replaces all of this (`merge`).
 """
 
@@ -24,7 +25,7 @@ import re
 from prune2bib import venues
 from prune2bib.identify import Identifier, implied_venue
 from prune2bib.readme import Entry
-from prune2bib.record import CodeLink, Record
+from prune2bib.record import ARTICLE_JOURNAL, CodeLink, Record
 
 # 'https://https://github.com/…': a doubled scheme is an unambiguous slip; `check` still reports it.
 _DOUBLED_SCHEME = re.compile(r"^(https?://)+(?=https?://)", re.IGNORECASE)
@@ -46,7 +47,10 @@ def record_from_entry(entry: Entry, ident: Identifier) -> Record:
     )
     venue = cell.venue or _proved_by_link(ident)
     if venue is None:
-        return base.with_(**venues.unknown_venue_fields(cell.name, year))
+        fields = venues.unknown_venue_fields(cell.name, year)
+        if entry.venue_kind == "journal" and cell.name:  # the list's column is 'Journal': an article
+            fields = dict(fields, type=ARTICLE_JOURNAL, event_title="")
+        return base.with_(**fields)
     return base.with_(**venues.record_fields(venue, year, arxiv=bool(base.arxiv_id)))
 
 

@@ -311,9 +311,11 @@ def _export(readme_spec, columns, types, years, since, until, venues, fmt, outpu
 
 
 def _exit_status(outcomes, strict: bool) -> int:
-    """0; 4 when no service could be reached; 8 under --strict when rows stay unresolved (README)."""
-    if resolve.reached_no_service(outcomes):
-        click.echo(f"prune2bib: {_no_service_line(outcomes)}: rows that needed one hold the README's data only", err=True)
+    """0; 4 when no service could be reached; 8 under --strict when rows stay unresolved (README).
+    Rows taken from the lock asked nothing: an old failure recorded there is not this run's."""
+    asked = [o for o in outcomes if not o.from_lock]
+    if resolve.reached_no_service(asked):
+        click.echo(f"prune2bib: {_no_service_line(asked)}: rows that needed one hold the README's data only", err=True)
         return NetworkError.exit_code
     left = [o for o in outcomes if o.status not in pipeline.RESOLVED_STATUSES]
     if strict and left:

@@ -21,6 +21,7 @@ a link itself proves, for the errata check.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -72,6 +73,7 @@ ICML_PMLR_VOLUMES = {
 }  # fmt: skip
 
 
+@functools.lru_cache(maxsize=1 << 16)  # pure, and asked about the same links by several stages
 def identify(url: str) -> Identifier:
     """The typed identifier a paper link carries; `url:<link>` when no rule knows it."""
     link = str(url).strip()

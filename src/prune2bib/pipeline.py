@@ -67,6 +67,7 @@ class RowOutcome:
     refused: bool = False  # withdrawn or rejected: reported, never exported as accepted
     fetched: str = ""  # when the link's own record was fetched (ISO 8601), if there is one
     link_source: str = ""  # the source of that record: 'arxiv', 'crossref' (a DOI) or 'openreview'
+    from_lock: bool = False  # taken from the lock: nothing was asked for it this run
 
     def report_line(self) -> str:
         """One JSON line for `--report`."""

@@ -49,7 +49,7 @@ from prune2bib.lists.cells import (  # noqa: F401 - re-exported: the stage's pub
     repaired_title,
     title_anomalies,
 )
-from prune2bib.lists.columns import ColumnMap, map_columns, parse_overrides
+from prune2bib.lists.columns import ColumnMap, is_journal_header, map_columns, parse_overrides
 from prune2bib.lists.inline import Budget, Piece, plain, plain_text, row_pieces
 from prune2bib.lists.legend import could_be_legend, parse_type_cell, read_legend, taxonomy_from
 from prune2bib.lists.years import HeadingYear, cell_year, heading_year, split_venue_year
@@ -77,6 +77,7 @@ class Entry:
     anomalies: tuple[Anomaly, ...] = ()
     authors: str = ""  # as the list writes them (an Authors column, or under the title)
     columns: tuple[tuple[str, str], ...] = ()  # (header, text) of the row's unknown columns
+    venue_kind: str = ""  # 'journal' when the list's own column says so ('| Journal | Title |')
 
 
 @dataclass(frozen=True)
@@ -311,6 +312,7 @@ class _RowReader:
             anomalies=tuple(anomalies + title_anomalies_ + venue_anomalies + code_anomalies),
             authors=self._authors(title_cell.after),
             columns=self._unknown(),
+            venue_kind=self._venue_kind(),
         )
 
     def _link_columns(self, row: Row, url: str, extras: list, anomalies: list[Anomaly]):
@@ -348,6 +350,10 @@ class _RowReader:
         year_text = self.text("year")
         year = venue_year or (cell_year(year_text) if year_text else None) or self.section.year
         return venue, note, year
+
+    def _venue_kind(self) -> str:
+        index = self.shape.fields.get("venue")
+        return "journal" if index is not None and is_journal_header(self.header[index]) else ""
 
     def _types(self) -> tuple[str, ...]:
         raw = self.text("type")

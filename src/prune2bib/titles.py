@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from typing import Iterable
 
@@ -63,7 +63,16 @@ class Vocabulary:
         return cls(forms, frozenset(word.casefold() for word in forms))
 
     def spellings(self, word: str) -> list[str]:
-        return [form for form in self.forms if form.casefold() == word.casefold() and form != word]
+        return [form for form in self._by_fold.get(word.casefold(), ()) if form != word]
+
+    @cached_property
+    def _by_fold(self) -> dict[str, list[str]]:
+        """The forms by their case-folded spelling, built once: a lookup per word instead of a scan
+        of the whole vocabulary (that scan was most of an export's CPU time)."""
+        by_fold: dict[str, list[str]] = {}
+        for form in self.forms:
+            by_fold.setdefault(form.casefold(), []).append(form)
+        return by_fold
 
 
 def _words(title: str) -> list[str]:
@@ -78,6 +87,17 @@ def proper_nouns() -> tuple[frozenset[str], tuple[str, ...]]:
     words = frozenset(n for n in names if not re.search(r"[\s-]", n))
     phrases = tuple(sorted((n for n in names if re.search(r"[\s-]", n)), key=len, reverse=True))
     return words, phrases
+
+
+@lru_cache(maxsize=1)
+def _proper_nouns_by_fold() -> dict[str, tuple[str, ...]]:
+    """The single-word names by their case-folded spelling (in sorted order, so a choice between
+    two is the same on every run): one lookup per word instead of a scan of the whole list."""
+    words, _ = proper_nouns()
+    by_fold: dict[str, list[str]] = {}
+    for name in sorted(words):
+        by_fold.setdefault(name.casefold(), []).append(name)
+    return {fold: tuple(names) for fold, names in by_fold.items()}
 
 
 def is_proper_noun(word: str) -> bool:
@@ -156,8 +176,7 @@ def _unglued(word: str, vocabulary: Vocabulary) -> str:
 def _recased(word: str, vocabulary: Vocabulary) -> str:
     if any(ch.isupper() for ch in word[1:]):
         return word  # mixed case or an acronym: written on purpose
-    words, _ = proper_nouns()
-    named = [n for n in words if n.casefold() == word.casefold() and n != word]
+    named = [n for n in _proper_nouns_by_fold().get(word.casefold(), ()) if n != word]
     if named and (word.islower() or _CAMEL.search(named[0])) and len(word) > 3:
         return named[0]  # 'bayesian' -> 'Bayesian', 'Automl' -> 'AutoML'
     camel = [form for form in vocabulary.spellings(word) if _CAMEL.search(form)]

@@ -44,6 +44,7 @@ _NOTE_WORDS = re.compile(
 )
 _MARKUP = re.compile(r"<[^>]*>|[*_`]+")
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9]*")
+_NOT_KEY = re.compile(r"[^0-9a-z]+")
 
 
 @dataclass(frozen=True)
@@ -211,9 +212,10 @@ def _year_items(mapping: dict) -> tuple:
 
 def key(name: str) -> str:
     """The comparison form of a name: 'IEEE Trans. Pattern Anal.' -> 'ieeetranspatternanal'."""
-    text = unicodedata.normalize("NFKD", name.replace("&", " and "))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return re.sub(r"[^0-9a-z]+", "", text.casefold())
+    text = name.replace("&", " and ")
+    if not text.isascii():  # accents off: 'Montréal' = 'Montreal'
+        text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+    return _NOT_KEY.sub("", text.casefold())
 
 
 # ---------------------------------------------------------------------- cells and names

@@ -103,3 +103,8 @@ def _field_of(header: str) -> str | None:
         if header in names:
             return name
     return None
+
+
+def is_journal_header(header: str) -> bool:
+    """'Journal', 'Journals': the venue column of a table of journal papers."""
+    return normalise(header) in ("journal", "journals", "journal name")

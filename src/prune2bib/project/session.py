@@ -85,29 +85,37 @@ def export(
     todo = [i for i in selected if not _from_lock(matches[i].paper, rows[i], base, options)]
     if options.frozen:
         _check_frozen(todo, rows, entries, base, options)
-    resolved = _resolve([i for i in todo], entries, rows, options, resolve_settings, progress_bar)
-    checked = options.now().astimezone(timezone.utc).isoformat(timespec="seconds")
+    resolved = _resolve(todo, entries, rows, options, resolve_settings, progress_bar)
     outcomes = {i: resolved[i] if i in resolved else _locked(entries[i], matches[i].paper) for i in selected}
-    # Keys: every selected row; entries of other rows stay as they are and keep their keys.
-    in_run = set(selected)
-    kept = [m.paper for i, m in enumerate(matches) if m.paper is not None and i not in in_run]
-    slots = [keys.Slot(outcomes[i].record, *(_key_of(matches[i].paper))) for i in selected]
+    # Entries of rows not selected this run stay as they are, and keep their keys.
+    kept = [m.paper for i, m in enumerate(matches) if m.paper is not None and i not in outcomes]
     legacy, legacy_path = _legacy(options, old)
-    keying = keys.assign(slots, [p.key for p in kept], base.retired + tuple(keys.retire(p.key, p.key_state, p.record) for p in gone), legacy)
-    papers, changes = list(kept), [diff.removed(p) for p in gone]
-    keyed: list[pipeline.RowOutcome] = []
+    retired = base.retired + tuple(keys.retire(p.key, p.key_state, p.record) for p in gone)
+    slots = [keys.Slot(outcomes[i].record, *_key_of(matches[i].paper)) for i in selected]
+    keying = keys.assign(slots, [p.key for p in kept], retired, legacy)
+    checked = options.now().astimezone(timezone.utc).isoformat(timespec="seconds")
+    papers, keyed, changes = list(kept), [], []
+    # A "new" row that took back the key of an entry gone from the list is that paper, moved (to
+    # another year's table, with another link): one change, not a removal and an addition.
+    returned = {g.key for i, g in zip(selected, keying.given) if matches[i].paper is None} & {p.key for p in gone}
+    changes += [diff.removed(p) for p in gone if p.key not in returned]
+    gone_by_key = {p.key: p for p in gone}
     for i, given in zip(selected, keying.given):
-        outcome = replace(outcomes[i], record=outcomes[i].record.with_(id=given.key))
-        paper = matches[i].paper
+        outcome = outcomes[i] if outcomes[i].record.id == given.key else replace(outcomes[i], record=outcomes[i].record.with_(id=given.key))
+        old_paper = matches[i].paper
+        if old_paper is None and given.key in returned:
+            old_paper = gone_by_key[given.key]
         if i in resolved:
-            new = _paper(given, rows[i], outcome, paper, checked, aged=bool(paper and options.update and _aged(paper, options)))
+            aged = bool(old_paper and options.update and _aged(old_paper, options))
+            new = _paper(given, rows[i], outcome, old_paper, checked, aged)
         else:
-            new = _relocked(paper, given, rows[i], outcome.record)
+            new = _relocked(old_paper, given, rows[i], outcome.record)
         papers.append(new)
-        changes += diff.compare(paper, new, given.replaced)
+        changes += diff.compare(old_paper, new, given.replaced)
         keyed.append(outcome)
     lock = Lock(tuple(papers), keying.retired, options.prefer, taxonomy or base.taxonomy)
-    return Result(keyed, lock, old, diff.ordered(changes), keying.migrated, legacy_path if keying.migrated else None, len(resolved))
+    migrated_from = legacy_path if keying.migrated else None
+    return Result(keyed, lock, old, diff.ordered(changes), keying.migrated, migrated_from, len(resolved))
 
 
 def write(result: Result, options: Options) -> bool:
@@ -209,7 +217,8 @@ def _locked(entry: Entry, paper: Paper) -> pipeline.RowOutcome:
     given = {n: s.name for n, s in paper.sources}
     fields = tuple((n, given.get(n, LIST_SOURCE)) for n in csl.FIELDS if getattr(record, n) not in ("", (), None))
     source = given.get("title", "")
-    return pipeline.RowOutcome(entry, identify(entry.url), record, status, source, paper.reason, Provenance(fields), refused=paper.status == "refused")
+    return pipeline.RowOutcome(entry, identify(entry.url), record, status, source, paper.reason, Provenance(fields),
+                               refused=paper.status == "refused", from_lock=True)  # fmt: skip
 
 
 _OUTCOME_STATUS = {"skipped": "skipped", "readme": "readme", "offline": "cache-miss"}

@@ -312,9 +312,9 @@ def search_records(title: str, fetch: FetchJSON) -> tuple[list[Record], int]:
 
 def _placed(info: dict) -> Record | None:
     """A search hit's record; one whose key lies outside its venue's stream is labelled with
-    its key, so that it is never taken for that venue's paper ('ICLR (DBLP key conf/x/A17)')."""
+    its key, so that it is never taken for that venue's paper ('ICLR under DBLP key conf/x/A17')."""
     record = record_from_info(info)
     if record is None or in_own_stream(info, record.container_title_short, record.year):
         return record
-    short = f"{record.container_title_short} (DBLP key {info.get('key')})"
+    short = f"{record.container_title_short} under DBLP key {info.get('key')}"  # a name no venue lookup resolves
     return record.with_(container_title_short=short, event_title="")

@@ -23,7 +23,6 @@ is kept as it is: the output never says something else than the input without a 
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 from urllib.parse import quote
 
@@ -71,10 +70,14 @@ _DECODER = LatexNodes2Text(math_mode="text")
 _WORD = re.compile(r"[^\W_]+")
 
 
+# Unicode's control characters (category Cc: U+0000-U+001F, U+007F-U+009F) but tab, LF and CR.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
 def clean_text(text: str) -> str:
     """Collapse all whitespace (newlines, tabs, NBSP) to single spaces; drop control characters."""
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cc" or ch in "\t\n\r")
-    return " ".join(text.split())
+    # One regex pass, not a Python step per letter: this runs on every field of every entry.
+    return " ".join(_CONTROL.sub("", text).split())
 
 
 def escape_text(text: str, ascii: bool = False) -> str:
