@@ -23,6 +23,7 @@ is kept as it is: the output never says something else than the input without a 
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 from urllib.parse import quote
 
