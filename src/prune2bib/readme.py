@@ -310,7 +310,7 @@ class _RowReader:
             extra_urls=tuple(extras),
             code=code,
             anomalies=tuple(anomalies + title_anomalies_ + venue_anomalies + code_anomalies),
-            authors=self._authors(title_cell.after),
+            authors=self._authors(title_cell),
             columns=self._unknown(),
             venue_kind=self._venue_kind(),
         )
@@ -368,12 +368,12 @@ class _RowReader:
             return (), []
         return cell_parsing.parse_code_cell(found)
 
-    def _authors(self, after_title: str) -> str:
+    def _authors(self, title_cell: cell_parsing.TitleCell) -> str:
         raw = self.text("authors")
         if raw is not None:
             return raw
         title_header = self.header[self.shape.fields["title"]].casefold()
-        return after_title if "author" in title_header else ""
+        return title_cell.after if "author" in title_header else title_cell.authors
 
     def _unknown(self) -> tuple[tuple[str, str], ...]:
         found = []
