@@ -152,6 +152,19 @@ def test_a_blank_line_inside_a_table_keeps_the_rows_after_it():
     assert (second.title, second.year, [a.code for a in second.anomalies]) == ("Second", 2022, ["table-split"])
 
 
+def test_table_rows_outside_any_table_are_reported_with_their_line():
+    """A table whose delimiter row is missing is no table to GFM: its rows are skipped and said so
+    (in the summary and in `check`), not dropped in silence."""
+    text = f"## 2022\n{HEADER}{ROW}\n\n## 2023\n| Title | Venue |\n| [Lost](https://arxiv.org/abs/2) | ICLR |\n"
+    parsed = read_list(text)
+    assert [e.title for e in parsed.entries] == ["Pruning Paper"]
+    reason = "a table row outside any table (no header and delimiter row above it)"
+    assert [(s.line, s.reason) for s in parsed.skipped] == [(7, reason), (8, reason)]
+    assert parsed.summary() == f"3 table rows seen in 1 paper table: 1 papers read, 2 skipped (line 7: {reason}; line 8: {reason})"
+    found = [(e.line, e.code) for e in find_errata(list(parsed.entries), parsed.taxonomy, parsed.skipped)]
+    assert found == [(7, "skipped-row"), (8, "skipped-row")]
+
+
 # ---------------------------------------------------------------- title cells
 
 
