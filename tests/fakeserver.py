@@ -15,6 +15,8 @@ forgets it cannot hang the suite. Unknown paths get 404.
 from __future__ import annotations
 
 import json
+import select
+import socket
 import sys
 import threading
 import time
@@ -30,7 +32,7 @@ class Reply:
     status: int = 200
     body: str | bytes | dict | list = b""
     headers: dict[str, str] = field(default_factory=dict)
-    delay: float = 0.0  # real seconds to wait before answering (to provoke client timeouts)
+    delay: float = 0.0  # real seconds to wait before answering (to provoke client timeouts); ends early if the client leaves
 
     def encoded(self) -> tuple[bytes, str]:
         if isinstance(self.body, (dict, list)):
@@ -69,6 +71,27 @@ class FakeClock:
         with self._lock:
             self.sleeps.append(seconds)
             self.now += max(0.0, seconds)
+
+
+def wait_unless_hung_up(connection: socket.socket, seconds: float) -> bool:
+    """Wait `seconds` before answering, or less if the client closes the connection meanwhile;
+    True when it did (a client that timed out): there is then no one left to answer.
+
+    A hanging answer can then be made as long as one likes (longer than any client timeout, so
+    the timeout fires whatever the machine's load) and still costs only the client's timeout.
+    """
+    deadline = time.monotonic() + seconds
+    while (left := deadline - time.monotonic()) > 0:
+        readable, _, _ = select.select([connection], [], [], left)
+        if not readable:
+            return False
+        try:
+            if not connection.recv(1, socket.MSG_PEEK):
+                return True  # end of stream: the client closed its side
+        except OSError:
+            return True  # reset
+        time.sleep(min(left, 0.05))  # the client sent more (a pipelined request): keep waiting
+    return False
 
 
 class _QuietOnHangUp(ThreadingHTTPServer):
@@ -194,8 +217,9 @@ class FakeServer(LoopbackServer):
                 reply = server._answer(logged)
                 with server._lock:
                     server.exchanges.append((logged, reply))
-                if reply.delay:
-                    time.sleep(reply.delay)
+                if reply.delay and wait_unless_hung_up(self.connection, reply.delay):
+                    self.close_connection = True
+                    return
                 body, default_type = reply.encoded()
                 headers = {"Content-Type": default_type, **reply.headers, "Content-Length": str(len(body))}
                 try:

@@ -87,8 +87,9 @@ def test_backoff_grows_exponentially_with_jitter(server, clock):
 
 
 def test_a_timeout_is_retried(server, make_http, clock):
-    # Margins wide enough for a busy machine: the fast answer has 1 s, the slow one takes 5 s.
-    server.script("/slow", Reply(200, {"late": True}, delay=5.0), Reply(200, {"late": False}))
+    # Margins wide enough for a busy machine: the fast answer has 1 s; the slow one would take
+    # 60 s, so the timeout fires whatever the load (the server drops it when the client leaves).
+    server.script("/slow", Reply(200, {"late": True}, delay=60.0), Reply(200, {"late": False}))
     assert make_http(timeout=1.0).get_json("crossref", "/slow") == {"late": False}
     assert len(server.log) == 2
     assert clock.sleeps == [1.0]
