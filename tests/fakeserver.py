@@ -14,6 +14,7 @@ forgets it cannot hang the suite. Unknown paths get 404.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import select
 import socket
@@ -23,7 +24,7 @@ import time
 import traceback
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Callable
+from typing import Callable, Iterator
 from urllib.parse import parse_qs, urlsplit
 
 
@@ -71,6 +72,20 @@ class FakeClock:
         with self._lock:
             self.sleeps.append(seconds)
             self.now += max(0.0, seconds)
+
+
+@contextlib.contextmanager
+def refusing_port() -> Iterator[int]:
+    """A loopback port that refuses connections for as long as the block runs.
+
+    Bound but never listening: a connection gets ECONNREFUSED, as from a port nobody listens on,
+    and no other process can take the port meanwhile. (A port bound and closed again to learn a
+    free number can be taken by any of the servers other tests on the machine start; a test would
+    then talk to them instead of being refused.)
+    """
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        yield sock.getsockname()[1]
 
 
 def wait_unless_hung_up(connection: socket.socket, seconds: float) -> bool:
