@@ -8,8 +8,8 @@
 
 Every request is logged (method, path, query, headers, and the time on `clock`, so tests on a
 fake clock can check the spacing of requests). The server is bounded: after `max_requests` it
-answers 503 and flags `overrun`; after `lifetime` seconds it shuts itself down, so a test that
-forgets it cannot hang the suite. Unknown paths get 404.
+answers 503 and flags `overrun`; idle for `lifetime` seconds (no connection open), it shuts
+itself down, so a server a test forgets does not linger. Unknown paths get 404.
 """
 
 from __future__ import annotations
@@ -128,6 +128,26 @@ class _QuietOnHangUp(ThreadingHTTPServer):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.errors: list[BaseException] = []
+        self._activity = threading.Lock()
+        self._open = 0  # connections being served
+        self._last = time.monotonic()  # when a connection last opened or closed
+
+    def idle_for(self) -> float:
+        """Seconds since the server last had a connection open (0 while one is)."""
+        with self._activity:
+            return 0.0 if self._open else time.monotonic() - self._last
+
+    def process_request(self, request, client_address) -> None:
+        with self._activity:
+            self._open += 1
+            self._last = time.monotonic()
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request) -> None:  # after the handler, or when it could not start
+        with self._activity:
+            self._open -= 1
+            self._last = time.monotonic()
+        super().shutdown_request(request)
 
     def handle_error(self, request, client_address) -> None:
         error = sys.exc_info()[1]
@@ -140,12 +160,17 @@ class _QuietOnHangUp(ThreadingHTTPServer):
 
 class LoopbackServer:
     """The life cycle shared by the test servers: a ThreadingHTTPServer on 127.0.0.1 (never another
-    address), a context manager, and a timer that stops it after `lifetime` seconds so a forgotten
-    server cannot hang the suite. Subclasses give `_handler_class()` and set `lifetime`."""
+    address), a context manager, and a watchdog that stops it once it has been idle (no connection
+    open) for `lifetime` seconds, so a forgotten server does not linger. Subclasses give
+    `_handler_class()` and set `lifetime`.
+
+    Idle time, not age: a test that takes longer than `lifetime` on a loaded machine keeps its
+    server as long as it uses it (an age limit shut servers down under tests that were merely slow).
+    """
 
     lifetime: float
-    _httpd: ThreadingHTTPServer | None = None
-    _timer: threading.Timer | None = None
+    _httpd: _QuietOnHangUp | None = None
+    _stopped: threading.Event | None = None
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         raise NotImplementedError
@@ -158,18 +183,26 @@ class LoopbackServer:
     def __enter__(self):
         self._httpd = _QuietOnHangUp(("127.0.0.1", 0), self._handler_class())
         threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-        self._timer = threading.Timer(self.lifetime, self.stop)
-        self._timer.daemon = True
-        self._timer.start()
+        self._stopped = threading.Event()
+        threading.Thread(target=self._watchdog, args=(self._httpd, self._stopped), daemon=True).start()
         return self
 
     def __exit__(self, *exc) -> None:
         self.stop()
 
+    def _watchdog(self, httpd: _QuietOnHangUp, stopped: threading.Event) -> None:
+        while not stopped.wait(min(1.0, self.lifetime / 4)):
+            if httpd.idle_for() > self.lifetime:
+                self.stop()
+                return
+
+    _stopping = threading.Lock()  # the watchdog and __exit__ may both stop the server
+
     def stop(self) -> None:
-        httpd, self._httpd = self._httpd, None
+        with self._stopping:
+            httpd, self._httpd = self._httpd, None
         if httpd is not None:
-            self._timer.cancel()
+            self._stopped.set()
             httpd.shutdown()
             httpd.server_close()
 

@@ -15,8 +15,8 @@ Faults are configured per host (`Faults`): latency, a rate limit (429 with `Retr
 client's timeout fires), truncated or malformed bodies, an HTML page with the wrong content
 type, or valid but empty results. Every exchange is logged with the records it asked for.
 
-Bounded: binds 127.0.0.1 only; after `max_requests` it answers 503 and sets `overrun`; after
-`lifetime` seconds it shuts itself down.
+Bounded: binds 127.0.0.1 only; after `max_requests` it answers 503 and sets `overrun`; idle for
+`lifetime` seconds (no connection open), it shuts itself down.
 """
 
 from __future__ import annotations
