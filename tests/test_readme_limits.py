@@ -141,6 +141,29 @@ def test_a_file_at_the_limit_is_read_and_one_byte_more_is_refused_unread(tmp_pat
     assert len(counted) == 1  # a regular file's size is known: refused before it is opened
 
 
+def _bytes_this_process_read() -> int:
+    """What the kernel handed this process through read() so far (Linux: `rchar`)."""
+    with open("/proc/self/io", "rb", buffering=0) as stats:
+        return int(next(line for line in stats.read().split(b"\n") if line.startswith(b"rchar:")).split()[1])
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/io"), reason="the kernel's read counter is Linux's /proc/self/io")
+@pytest.mark.parametrize("source", ["/dev/zero", "-"])
+def test_the_kernel_hands_over_at_most_limit_plus_one_bytes(monkeypatch, source):
+    """Counted below any Python buffer: a buffered reader would read ahead past the limit (4 KiB
+    from /dev/zero) while handing its caller exactly limit + 1 bytes, which `counted` cannot see."""
+    stdin = io.TextIOWrapper(open("/dev/zero", "rb"))  # noqa: SIM115 (closed below) buffered, like sys.stdin
+    monkeypatch.setattr(sys, "stdin", stdin)
+    with pytest.raises(ReadmeError, match="too large"):  # once: imports and lazy set-up are not the source's bytes
+        readme_source.load(source)
+    before = _bytes_this_process_read()
+    with pytest.raises(ReadmeError, match="too large"):
+        readme_source.load(source)
+    taken = _bytes_this_process_read() - before
+    stdin.close()
+    assert LIMIT + 1 <= taken < LIMIT + 1 + 512  # the rest: the counter's own first reading (~100 bytes)
+
+
 def test_a_directory_is_refused_with_one_line(tmp_path):
     assert_one_line_error(run_cli("export", "--no-resolve", "--readme", tmp_path), 3)
 
