@@ -36,6 +36,7 @@ def one(text: str):
         ("### [2022](#2022)", 2022),
         ("### 2020 ###", 2020),
         ("2012-2016", None),
+        ("2021", 2021),
         ("### 2012-2016", None),
         ("### Before 2020", None),
         ("### 2018 and earlier", None),
@@ -65,6 +66,13 @@ def test_a_span_heading_takes_the_year_from_the_row():
 def test_the_venue_cell_gives_the_year(venue, expected):
     entry = one(f"### 2020\n{HEADER}| [T](https://arxiv.org/abs/1) | {venue} | `F` | - |\n")
     assert (entry.venue, entry.year) == expected
+
+
+def test_a_bare_year_line_is_a_heading_inside_the_section():
+    """D-X-Y/Awesome-AutoDL writes a bare '2012-2016' line under '## Venues': its rows are undated,
+    not the section's; a bare '2021' line dates them."""
+    assert one(f"## 2021 Venues\n\n2012-2016\n\n{HEADER}{ROW}\n").year is None
+    assert one(f"## Venues\n\n2021\n\n{HEADER}{ROW}\n").year == 2021
 
 
 def test_a_deeper_topic_heading_keeps_the_year_and_a_sibling_ends_it():
@@ -100,6 +108,38 @@ def test_a_year_column():
     assert one(text).year == 2019
 
 
+def test_rows_without_outer_pipes():
+    """GFM tables need no leading or trailing pipe (KK0W/Awesome-Semi-Supervised-Clustering mixes both)."""
+    text = "### Co-training\n| Year | Title | Venue | Paper | Code |\n|------|-------|-------|-------|------|\n"
+    text += "2023 | Outlier Detection | IEEE/ACM Transactions on Networking | [Link](https://ieeexplore.ieee.org/document/9565368) | N/A\n"
+    text += "| 2020 | Regularized Co-Training | NeurIPS 2019 | [Link](https://arxiv.org/abs/1) | - |\n"
+    text += "### Self-training\nYear | Title | Venue | Paper | Code\n--- | --- | --- | --- | ---\n"
+    text += "2014 | A Self-training Approach | ICDM | [Link](https://dl.acm.org/doi/abs/10.1145/2661529) | N/A\n"
+    rows = parse_readme(text)
+    assert [(e.year, e.title, e.venue, e.url[:20]) for e in rows] == [
+        (2023, "Outlier Detection", "IEEE/ACM Transactions on Networking", "https://ieeexplore.i"),
+        (2019, "Regularized Co-Training", "NeurIPS", "https://arxiv.org/ab"),
+        (2014, "A Self-training Approach", "ICDM", "https://dl.acm.org/d"),
+    ]  # fmt: skip
+    assert [a for e in rows for a in e.anomalies] == []  # 'N/A' in the Code cell is no code, not stray text
+
+
+@pytest.mark.parametrize(
+    ("header", "venue_header"),
+    [("| Title | Publication | Year | URL |", "Publication"), ("| Title | Publication Venue | Year | URL |", "Publication Venue"),
+     ("| Paper | Conference/Journal | Year | URL |", "Conference/Journal"), ("| Paper | Journal/Conference | Year | URL |", None)],
+)  # fmt: skip
+def test_venue_columns_named_otherwise(header, venue_header):
+    """durgeshsamariya/awesome-outlier-detection-resources ('Publication' beside 'Title': the venue,
+    not a second link column) and tnbar/awesome-tensorial-neural-networks ('Conference/Journal')."""
+    text = f"## Papers\n{header}\n|--|--|--|--|\n| Cluster-based outlier detection | Annals of Operations Research | 2009 | [[PDF]](https://link.springer.com/x.pdf) |\n"
+    entry = one(text)
+    assert (entry.title, entry.venue, entry.year, entry.url, entry.columns) == (
+        "Cluster-based outlier detection", "Annals of Operations Research", 2009, "https://link.springer.com/x.pdf", ()
+    )
+    assert (one("| Publication | Code |\n|--|--|\n| [T](https://arxiv.org/abs/1) | - |\n").title) == "T"  # alone: the title
+
+
 def test_user_mapping_beats_synonyms():
     text = "## 2022\n| Paper | Title | Where |\n|--|--|--|\n| [Link](https://arxiv.org/abs/1) | The Title | NeurIPS |\n"
     (entry,) = read_list(text, "title=Title,venue=Where,link=Paper").entries
@@ -110,6 +150,19 @@ def test_a_blank_line_inside_a_table_keeps_the_rows_after_it():
     text = f"## 2022\n{HEADER}{ROW}\n\n| [Second](https://arxiv.org/abs/2) | ICLR | `W` | - |\n\nAfter.\n"
     first, second = parse_readme(text)
     assert (second.title, second.year, [a.code for a in second.anomalies]) == ("Second", 2022, ["table-split"])
+
+
+def test_table_rows_outside_any_table_are_reported_with_their_line():
+    """A table whose delimiter row is missing is no table to GFM: its rows are skipped and said so
+    (in the summary and in `check`), not dropped in silence."""
+    text = f"## 2022\n{HEADER}{ROW}\n\n## 2023\n| Title | Venue |\n| [Lost](https://arxiv.org/abs/2) | ICLR |\n"
+    parsed = read_list(text)
+    assert [e.title for e in parsed.entries] == ["Pruning Paper"]
+    reason = "a table row outside any table (no header and delimiter row above it)"
+    assert [(s.line, s.reason) for s in parsed.skipped] == [(7, reason), (8, reason)]
+    assert parsed.summary() == f"3 table rows seen in 1 paper table: 1 papers read, 2 skipped (line 7: {reason}; line 8: {reason})"
+    found = [(e.line, e.code) for e in find_errata(list(parsed.entries), parsed.taxonomy, parsed.skipped)]
+    assert found == [(7, "skipped-row"), (8, "skipped-row")]
 
 
 # ---------------------------------------------------------------- title cells
@@ -129,6 +182,13 @@ TITLE_CELLS = {
     "several links": ("[A Title](https://arxiv.org/abs/1), [Extension1](https://arxiv.org/abs/2)",
                       "A Title", "https://arxiv.org/abs/1", []),
     "empty link": ("[A Title]()", "A Title", "", ["empty-link"]),
+    "quoted reference": ('Pan et al. "A Title: With a Colon". [[link](https://arxiv.org/abs/1)]', "A Title: With a Colon",
+                         "https://arxiv.org/abs/1", []),
+    "quoted, no authors": ('"A Title Only Quoted".[[link](https://arxiv.org/abs/1)]', "A Title Only Quoted",
+                           "https://arxiv.org/abs/1", []),
+    "quoted, empty link": ('Liu et al. "A Quoted Title". [[link]()]', "A Quoted Title", "", ["empty-link"]),
+    "quotes inside a title": ('The "Lottery Ticket" Hypothesis [[pdf]](https://arxiv.org/abs/1)',
+                              'The "Lottery Ticket" Hypothesis', "https://arxiv.org/abs/1", []),
     "no link": ("A Title", "A Title", "", ["missing-link"]),
 }  # fmt: skip
 
@@ -138,6 +198,13 @@ def test_title_cell_shapes(shape):
     cell, title, url, anomalies = TITLE_CELLS[shape]
     entry = one(f"## 2023\n| Title | Venue |\n|--|--|\n| {cell} | ICLR |\n")
     assert (entry.title, entry.url, [a.code for a in entry.anomalies]) == (title, url, anomalies)
+
+
+def test_authors_before_a_quoted_title():
+    """tnbar/awesome-tensorial-neural-networks writes 'Authors. "Title". [[link](url)]'."""
+    cell = TITLE_CELLS["quoted reference"][0]
+    entry = one(f"## 2023\n| Paper | Remarks | Conference/Journal | Year |\n|--|--|--|--|\n| {cell} | x | ICML | 2022 |\n")
+    assert (entry.authors, entry.venue, entry.year, entry.columns) == ("Pan et al.", "ICML", 2022, (("Remarks", "x"),))
 
 
 def test_badge_venue_and_authors_under_the_title():
@@ -189,10 +256,10 @@ def test_a_journal_column_makes_an_unknown_venue_a_journal_article():
     from prune2bib.identify import identify
     from prune2bib.record import ARTICLE_JOURNAL, PAPER_CONFERENCE
 
-    row = "| Annals of Obscure Pruning | [T](https://example.org/t) |\n"
+    row = "| Obscure Pruning Quarterly | [T](https://example.org/t) |\n"
     journal = one("## 2023\n| Journal | Title |\n|--|--|\n" + row)
     venue = one("## 2023\n| Venue | Title |\n|--|--|\n" + row)
     assert (journal.venue_kind, venue.venue_kind) == ("journal", "")
     record = record_from_entry(journal, identify(journal.url))
-    assert (record.type, record.container_title, record.year) == (ARTICLE_JOURNAL, "Annals of Obscure Pruning", 2023)
+    assert (record.type, record.container_title, record.year) == (ARTICLE_JOURNAL, "Obscure Pruning Quarterly", 2023)
     assert record_from_entry(venue, identify(venue.url)).type == PAPER_CONFERENCE

@@ -230,6 +230,9 @@ def test_a_split_table_is_read_on_and_reported():
         ("| [A](https://arxiv.org/abs/1) | CVPR |", [("cell-count", "row has 2 cells; expected 4 (Title | Venue | Type | Code)")]),
         ("| [A](https://arxiv.org/abs/1) | CVPR | `F` | - | extra |",
          [("cell-count", "row has 5 cells; expected 4 (Title | Venue | Type | Code)")]),
+        ("| [A](https://arxiv.org/abs/1) | CVPR | `F` | - | [//]: #Recommend", []),  # GitHub shows nothing more
+        ("| [A](https://arxiv.org/abs/1) | CVPR | `F` | - | <!-- note --> |", []),
+        ("| [A](https://arxiv.org/abs/1) | CVPR | `F` | - | | [//]: # x |", []),
         ("| Just a title | CVPR | `F` | - |", [("missing-link", "the title cell has no link")]),
         ("| [](https://arxiv.org/abs/1) | CVPR | `F` | - |", [("empty-title", "the title is empty")]),
         ("| [A](https://arxiv.org/abs/1) S | CVPR | `F` | - |",

@@ -9,12 +9,14 @@ The venue table (`venues.py`) decides the entry type from the Venue cell:
 - a conference or a workshop -> a conference paper (@inproceedings) with the venue's long name
   of that year as booktitle and its acronym as short name;
 - a journal -> a journal article (@article + journal);
-- a preprint server or no venue ('arXiv', 'CoRR', '-', '', 'Unknown') -> the preprint form of an
-  arXiv-only row (CSL `article`, @misc with eprint), publisher the server (arXiv for an arXiv link);
-- a venue the table does not know -> the venue the link proves (a CVF, NeurIPS, PMLR, IJCAI or
-  AAAI page) when there is one, else a journal article when the list's column is 'Journal'
-  (`Entry.venue_kind`), else a plain conference paper named as the cell names it, which `check`
-  reports (`errata`: unknown-venue).
+- a preprint server -> the preprint form of an arXiv-only row (CSL `article`, @misc with eprint),
+  publisher the server (arXiv for an arXiv link);
+- no venue ('-', '', 'Unknown', or no Venue column) -> the venue the link proves (a CVF, NeurIPS,
+  PMLR, IJCAI or AAAI page) when there is one, else the preprint form;
+- a venue the table does not know -> the venue the link proves when there is one, else no venue
+  with the publisher when the cell names a publisher ('IEEE', 'Springer'), else a journal article
+  when the list's column is 'Journal' (`Entry.venue_kind`), else a plain conference paper named as
+  the cell names it; `check` reports these (`errata`: unknown-venue).
 Resolution still wins: a source's published record replaces all of this (`merge`).
 """
 
@@ -25,7 +27,7 @@ import re
 from prune2bib import venues
 from prune2bib.identify import Identifier, implied_venue
 from prune2bib.readme import Entry
-from prune2bib.record import ARTICLE_JOURNAL, CodeLink, Record
+from prune2bib.record import ARTICLE_JOURNAL, PREPRINT, CodeLink, Record
 
 # 'https://https://github.com/…': a doubled scheme is an unambiguous slip; `check` still reports it.
 _DOUBLED_SCHEME = re.compile(r"^(https?://)+(?=https?://)", re.IGNORECASE)
@@ -45,7 +47,10 @@ def record_from_entry(entry: Entry, ident: Identifier) -> Record:
         types=entry.types,
         code=tuple(_repaired(link) for link in entry.code),
     )
-    venue = cell.venue or _proved_by_link(ident)
+    named = cell.venue if cell.venue is not None and cell.venue.id != venues.NO_VENUE else None
+    venue = named or _proved_by_link(ident) or cell.venue
+    if venue is None and venues.is_publisher(cell.name):  # 'IEEE': who published it, not in what
+        return base.with_(type=PREPRINT, publisher=cell.name)
     if venue is None:
         fields = venues.unknown_venue_fields(cell.name, year)
         if entry.venue_kind == "journal" and cell.name:  # the list's column is 'Journal': an article

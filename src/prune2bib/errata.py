@@ -12,7 +12,8 @@ or against what a row's link proves (`identify.implied_venue`):
   a list without a legend has no such finding, nor does a list whose legend defines every code;
 - `skipped-row`: a table row that is not exported (no title and no link, outside any table, …);
 - `unknown-venue`: a Venue cell the venue table (`venues.py`) does not know; the row is exported
-  as a plain conference paper named as the cell names it (or as the venue its link proves);
+  as the venue its link proves, else as a plain conference paper named as the cell names it (a
+  journal article under a 'Journal' column; no venue, with the publisher, for a publisher's name);
 - `space-before-punctuation`, `glued-words`, `title-case`: slips in a title, judged against the
   list's own titles and data/proper-nouns.txt (`titles`); the export carries the fixed title.
 
@@ -70,8 +71,23 @@ def _unknown_venue(entry: Entry) -> list[Erratum]:
     if not entry.venue.strip() or venues.lookup(entry.venue) is not None:
         return []
     name = venues.split_cell(entry.venue)[0]
-    message = f"unknown venue {name!r} (not in the venue table): exported as a conference paper of that name"
-    return [Erratum(entry.line, UNKNOWN_VENUE, message)]
+    shown = _venue_of_link(entry)
+    if shown is not None:
+        exported = f"exported as a {shown[0]} paper, as its link shows"
+    elif venues.is_publisher(entry.venue):
+        exported = f"a publisher, not a venue: exported without a venue, publisher {name!r}"
+    elif entry.venue_kind == "journal":
+        exported = "exported as an article in a journal of that name"
+    else:
+        exported = "exported as a conference paper of that name"
+    return [Erratum(entry.line, UNKNOWN_VENUE, f"unknown venue {name!r} (not in the venue table): {exported}")]
+
+
+def _venue_of_link(entry: Entry) -> tuple[str, int | None] | None:
+    try:
+        return implied_venue(identify(entry.url)) if entry.url else None
+    except ValueError:  # an identifier value that does not parse as its kind's
+        return None
 
 
 def unknown_types(entries: list[Entry], types: Taxonomy | None) -> list[Erratum]:

@@ -58,6 +58,8 @@ from prune2bib.taxonomy import Taxonomy
 
 _CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1f]")
 _HEADING_MARKUP = re.compile(r"<[^<>]*>|\]\([^()\s]*\)|[\[\]*_`]")
+# A cell GitHub shows as nothing: empty, or only a markdown comment ('[//]: #Recommend', '<!-- … -->').
+_INVISIBLE_CELL = re.compile(r"\s*(?:\[//\]:\s*#.*|<!--.*?-->)?\s*")
 _BADGE_VENUE = re.compile(r"/badge/(?:conference|journal|venue|workshop|publish(?:ed)?)-(.+)-[^-/]+$", re.I)
 
 
@@ -283,7 +285,7 @@ class _RowReader:
         if all(c.strip().strip(":").strip("-") == "" for c in row.cells):
             return Skipped(line, "a second delimiter row inside the table")
         anomalies: list[Anomaly] = []
-        if len(row.cells) != len(self.header):
+        if len(row.cells) != len(self.header) and not self._invisible_excess(row.cells):
             expected = " | ".join(h.strip() for h in self.header)
             anomalies.append(Anomaly("cell-count", f"row has {len(row.cells)} cells; expected {len(self.header)} ({expected})"))
         if row.after_split is not None:
@@ -310,10 +312,16 @@ class _RowReader:
             extra_urls=tuple(extras),
             code=code,
             anomalies=tuple(anomalies + title_anomalies_ + venue_anomalies + code_anomalies),
-            authors=self._authors(title_cell.after),
+            authors=self._authors(title_cell),
             columns=self._unknown(),
             venue_kind=self._venue_kind(),
         )
+
+    def _invisible_excess(self, cells: list[str]) -> bool:
+        """Cells past the header's that GitHub would show as nothing (it drops excess cells):
+        horseee/Awesome-Efficient-LLM ends every row with '| [//]: #Recommend'."""
+        extra = cells[len(self.header) :]
+        return bool(extra) and all(_INVISIBLE_CELL.fullmatch(cell) for cell in extra)
 
     def _link_columns(self, row: Row, url: str, extras: list, anomalies: list[Anomaly]):
         """A 'Paper'/'PDF'/'Link' column gives the link when the title cell has none."""
@@ -368,12 +376,12 @@ class _RowReader:
             return (), []
         return cell_parsing.parse_code_cell(found)
 
-    def _authors(self, after_title: str) -> str:
+    def _authors(self, title_cell: cell_parsing.TitleCell) -> str:
         raw = self.text("authors")
         if raw is not None:
             return raw
         title_header = self.header[self.shape.fields["title"]].casefold()
-        return after_title if "author" in title_header else ""
+        return title_cell.after if "author" in title_header else title_cell.authors
 
     def _unknown(self) -> tuple[tuple[str, str], ...]:
         found = []

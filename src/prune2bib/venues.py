@@ -9,7 +9,9 @@ A name is matched case-, accent-, space- and punctuation-blind ('ICLR-W' = 'ICLR
 Pattern Anal. Mach. Intell.' = 'IEEE Trans Pattern Anal Mach Intell'); a Venue cell is matched
 with its year ('CVPR 2023', "NeurIPS'22", 'ECCV2022') and its notes ('**(Oral)**', 'Spotlight')
 stripped. A cell that names a workshop the table does not list ('… Workshop on X') is a workshop
-of its own name; anything else unknown is None, and the caller decides (`check` flags it).
+of its own name, one with a journal's word ('IEEE Transactions on Fuzzy Systems', data/venues.toml
+`journal_words`) a journal of its own name; a publisher ('IEEE', 'Springer') is no venue
+(`is_publisher`); anything else unknown is None, and the caller decides (`check` flags it).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from __future__ import annotations
 import re
 import sys
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 from typing import Iterable
@@ -44,6 +46,8 @@ _NOTE_WORDS = re.compile(
 )
 _MARKUP = re.compile(r"<[^>]*>|[*_`]+")
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9]*")
+_WORDS = re.compile(r"[a-z]+")
+_PROCEEDINGS_OF = re.compile(r"^\s*proceedings\s+of\s+(?:the\s+)?", re.IGNORECASE)
 _NOT_KEY = re.compile(r"[^0-9a-z]+")
 
 
@@ -136,6 +140,9 @@ class Table:
     by_acronym: dict[str, Venue]  # an acronym as written ('CVPR', 'MM') -> conference or workshop
     workshops: dict[str, Venue]  # conference id -> its workshop venue
     series: frozenset[str] = frozenset()  # keys of book series names (LNCS …)
+    journal_words: tuple[str, ...] = ()  # words that make an unlisted name a journal's
+    meeting_words: tuple[str, ...] = ()  # … unless one of these is in it too
+    publishers: frozenset[str] = frozenset()  # keys of publishers' names ('IEEE', 'Springer')
 
 
 @lru_cache(maxsize=1)
@@ -143,7 +150,9 @@ def table() -> Table:
     """The parsed table (read once per process)."""
     text = resources.files("prune2bib").joinpath("data/venues.toml").read_text(encoding="utf-8")
     data = tomllib.loads(text)
-    return build_table(data["venue"], data.get("series", ()))
+    words = {name: tuple(_words(w) for w in data.get(name, ())) for name in ("journal_words", "meeting_words")}
+    publishers = frozenset(key(p) for p in data.get("publishers", ()))
+    return replace(build_table(data["venue"], data.get("series", ())), **words, publishers=publishers)
 
 
 def build_table(rows: list[dict], series: Iterable[str] = ()) -> Table:
@@ -153,6 +162,9 @@ def build_table(rows: list[dict], series: Iterable[str] = ()) -> Table:
     for venue in venues:
         for name in venue.names():
             _index(by_key, key(name), venue)
+    for venue in venues:  # a long name without its acronym ('Proceedings of the … (CVPR)')
+        for name in venue.names():
+            by_key.setdefault(key(_BRACKETED.sub(" ", name)), venue)
     workshops = {v.of: v for v in venues if v.kind == WORKSHOP and v.of}
     for conference_id, workshop in workshops.items():
         for name in by_id[conference_id].names():
@@ -266,19 +278,40 @@ def lookup(text: str, *, generic: bool = True) -> Venue | None:
     """The venue a Venue cell or a source's venue name names; None when the table does not know it.
 
     The whole text is tried first ('Proceedings of the … (CVPR)' is a name), then the text with
-    its year and notes taken out. A workshop the table does not list is a workshop of its own name
-    (unless `generic` is False: a source's volume title is no name to print as it is).
+    its year and notes taken out (and without 'Proceedings of the'; a long name is known without
+    its '(CVPR)' too). A workshop the table does not list is a workshop of its own name, a name
+    with a journal's word a journal of its own name (unless `generic` is False: a source's volume
+    title is no name to print as it is).
     """
     found = table().by_key.get(key(text))
     if found is not None:
         return found
     name, _, _ = split_cell(text)
-    found = table().by_key.get(key(name))
-    if found is not None:
+    found = table().by_key.get(key(name)) or table().by_key.get(key(_PROCEEDINGS_OF.sub("", name)))
+    if found is not None or not generic:
         return found
-    if generic and "workshop" in key(name):
+    if "workshop" in key(name):
         return Venue(id=name, kind=WORKSHOP, long=name, short=name, source="the list's own Venue cell")
+    if _names_a_journal(name):
+        return Venue(id=name, kind=JOURNAL, long=name, short=name, source="the list's own Venue cell")
     return None
+
+
+def _words(name: str) -> str:
+    return " " + " ".join(_WORDS.findall(name.casefold())) + " "
+
+
+def _names_a_journal(name: str) -> bool:
+    """'IEEE Transactions on Fuzzy Systems', 'Journal of Signal Processing Systems': a name with a
+    journal's word (data/venues.toml `journal_words`) and no meeting's ('… Conference …')."""
+    words = _words(name)
+    meeting = any(w in words for w in table().meeting_words)
+    return not meeting and any(w in words for w in table().journal_words)
+
+
+def is_publisher(text: str) -> bool:
+    """A Venue cell that names a publisher, not a venue ('IEEE', 'Springer', 'ScienceDirect')."""
+    return key(split_cell(text)[0]) in table().publishers
 
 
 def is_series(name: str) -> bool:

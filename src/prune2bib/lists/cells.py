@@ -6,7 +6,7 @@ Title cells, as lists write them:
     **[Title](url)**, [*Title*](url)             <a href="url">Title</a>
     [![Star](badge)](repo) [![Publish](badge)]() <br> :star: [Title](url) <br> Authors, …
     Title [[pdf]](url) [[code]](repo)            Title  (no link: the row's link column, if any)
-    [Title]()  (an empty link: reported)
+    Authors et al. "Title". [[link](url)]        [Title]()  (an empty link: reported)
 
 Badges (links whose label is an image) and emoji shortcodes are not the title; text after a
 `<br>` is the authors or a take-away, not stray text. Venue cells: 'ICLR **(Oral)**' -> ('ICLR',
@@ -25,6 +25,8 @@ from prune2bib.record import CodeLink
 VENUE_NOTES = ("Oral", "Spotlight", "Best")
 RELEASING = "(Releasing)"
 CODE_DELETED = "Code Deleted"
+# What lists write in a Code cell that has no code ('-' on Awesome-Pruning, 'N/A' elsewhere).
+NO_CODE = frozenset({"-", "–", "—", "n/a", "na", "none", "x"})
 # Words that end up glued to a title when a link label is pasted into it ("... github").
 STRAY_TITLE_WORDS = frozenset({"github", "code", "pdf", "arxiv", "paper", "link"})
 # Labels of links that point at a paper or its code rather than name it: 'Title [[pdf]](u)'.
@@ -36,6 +38,8 @@ _SEPARATORS = " ,;/|\t"
 _EMOJI = re.compile(r":[a-z0-9_+\-]+:")
 _HOSTNAME = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,62})(?:\.[a-z0-9-]{1,63})+")
 _BARE_URL = re.compile(r"https?://[^\s<>()\[\]]+")
+_QUOTED_REFERENCE = re.compile(r'(?P<authors>[^"“”]*?)\s*["“](?P<title>[^"“”]{8,})["”][\s.,;:]*')
+_AUTHOR_LIST = re.compile(r"\bet\s+al\b|[,&]|\band\b", re.I)  # 'Pan et al.', 'Ye Liu and Michael K. Ng'
 # The common case of a well-formed URL, decided without urlsplit (a tenth of the parse time).
 _PLAIN_WEB_URL = re.compile(r"https?://[a-z0-9](?:[a-z0-9-]{0,62})(?:\.[a-z0-9-]{1,63})+(?::\d{1,5})?(?:[/?#][^\s]*)?", re.I)
 
@@ -56,6 +60,7 @@ class TitleCell:
     after: str  # text on the lines after the title's (authors, a take-away)
     badges: tuple[str, ...]  # image URLs of the badges before the title
     anomalies: tuple[Anomaly, ...]
+    authors: str = ""  # authors written before a quoted title ('Pan et al. "Title".')
 
 
 def normalise_space(text: str) -> str:
@@ -87,6 +92,7 @@ def _label_word(label: str) -> str:
 def parse_title_cell(pieces: list[Piece]) -> TitleCell:
     if pieces and pieces[0].kind == "link" and all(p.kind != "break" and not p.badge for p in pieces):
         return _links_only(pieces)
+    authors = ""
     lines = _lines(pieces)
     badges = tuple(p.image for line in lines for p in line if p.kind == "link" and p.badge)
     content = [line for line in lines if _has_content(line)]
@@ -100,6 +106,7 @@ def parse_title_cell(pieces: list[Piece]) -> TitleCell:
         anomalies.append(Anomaly("missing-link", "the title cell has no link"))
     elif texts_before and _label_word(links[0].text) in LINK_WORDS | CODE_WORDS:
         title, url, extras = _title_before_links(texts_before, links)
+        title, authors = _quoted_title(title)
         _check_url(url, anomalies)
     else:
         title, url = normalise_space(links[0].text), links[0].href
@@ -109,7 +116,7 @@ def parse_title_cell(pieces: list[Piece]) -> TitleCell:
             anomalies.append(Anomaly("stray-text", f"stray text {stray!r} in the title cell, outside its links"))
         _check_url(url, anomalies)
     anomalies.extend(title_anomalies(title))
-    return TitleCell(title, url, extras, normalise_space(after), badges, tuple(anomalies))
+    return TitleCell(title, url, extras, normalise_space(after), badges, tuple(anomalies), authors)
 
 
 def _links_only(pieces: list[Piece]) -> TitleCell:
@@ -141,7 +148,17 @@ def _title_before_links(title: str, links: list[Piece]):
     paper = next((p for p in links if _label_word(p.text) in LINK_WORDS), None)
     url = paper.href if paper else ""
     extras = tuple((normalise_space(p.text.strip().strip("[]")), p.href) for p in links if p is not paper)
-    return title, url, extras
+    return title.rstrip(" [("), url, extras  # '[[link](u)]': the bracket around the link is text
+
+
+def _quoted_title(text: str) -> tuple[str, str]:
+    """'Pan et al. "A Unified Paradigm".' -> ('A Unified Paradigm', 'Pan et al.'): a reference
+    written as authors, then the title in quotes. Only when nothing but punctuation follows the
+    quote and what precedes it reads as authors; otherwise the text is the title."""
+    found = _QUOTED_REFERENCE.fullmatch(text)
+    if not found or found["authors"] and not _AUTHOR_LIST.search(found["authors"]):
+        return text, ""
+    return normalise_space(found["title"]), normalise_space(found["authors"])
 
 
 def _check_url(url: str, anomalies: list[Anomaly]) -> None:
@@ -214,7 +231,7 @@ def parse_venue_cell(text: str, known_venue) -> tuple[str, str, list[Anomaly]]:
 
 
 def parse_code_cell(pieces: list[Piece]) -> tuple[tuple[CodeLink, ...], list[Anomaly]]:
-    """'[PyTorch(Author)](url)(Releasing), [Caffe(3rd)](url)'; '-' or empty means no code; a bare
+    """'[PyTorch(Author)](url)(Releasing), [Caffe(3rd)](url)'; '-', 'N/A' or empty means no code; a bare
     URL is a link labelled by itself."""
     links: list[CodeLink] = []
     stray: list[str] = []
@@ -239,7 +256,7 @@ def parse_code_cell(pieces: list[Piece]) -> tuple[tuple[CodeLink, ...], list[Ano
         text = normalise_space(_BARE_URL.sub(" ", text))
         if text:
             stray.append(text)
-    if stray and not (stray == ["-"] and not links):
+    if stray and not (len(stray) == 1 and stray[0].casefold() in NO_CODE and not links):
         anomalies.append(Anomaly("stray-code-text", f"stray text {' '.join(stray)!r} in the Code cell"))
     return tuple(links), anomalies
 

@@ -88,10 +88,15 @@ def map_columns(headers: list[str], overrides: dict[str, str] | None = None) -> 
             fields[field] = index
     if title_like:
         # Two title-like columns ('Title' and 'Paper'): the better name is the title, the other
-        # holds links (a 'Paper' column of '[Link](…)' beside a plain 'Title').
+        # holds links (a 'Paper' column of '[Link](…)' beside a plain 'Title'), or the venue when
+        # its name is also a venue's ('Publication' beside 'Title') and no column names one.
         ranked = sorted(title_like, key=lambda i: synonyms()["title"].index(names[i]))
         fields["title"] = ranked[0]
-        links += ranked[1:]
+        for index in ranked[1:]:
+            if "venue" not in fields and names[index] in synonyms()["venue"]:
+                fields["venue"] = index
+            else:
+                links.append(index)
     taken.update(fields.values())
     taken.update(links)
     unknown = tuple((i, headers[i].strip()) for i in range(len(headers)) if i not in taken)
