@@ -157,6 +157,15 @@ def fake_services(clock, monkeypatch):
 
 
 @pytest.fixture
+def refused_port():
+    """A loopback port that refuses connections during the whole test (fakeserver.refusing_port)."""
+    from fakeserver import refusing_port
+
+    with refusing_port() as port:
+        yield port
+
+
+@pytest.fixture
 def cache(tmp_path):
     from prune2bib.cache import open_cache
 

@@ -8,18 +8,23 @@
 
 Every request is logged (method, path, query, headers, and the time on `clock`, so tests on a
 fake clock can check the spacing of requests). The server is bounded: after `max_requests` it
-answers 503 and flags `overrun`; after `lifetime` seconds it shuts itself down, so a test that
-forgets it cannot hang the suite. Unknown paths get 404.
+answers 503 and flags `overrun`; idle for `lifetime` seconds (no connection open), it shuts
+itself down, so a server a test forgets does not linger. Unknown paths get 404.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import select
+import socket
+import sys
 import threading
 import time
+import traceback
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Callable
+from typing import Callable, Iterator
 from urllib.parse import parse_qs, urlsplit
 
 
@@ -28,7 +33,7 @@ class Reply:
     status: int = 200
     body: str | bytes | dict | list = b""
     headers: dict[str, str] = field(default_factory=dict)
-    delay: float = 0.0  # real seconds to wait before answering (to provoke client timeouts)
+    delay: float = 0.0  # real seconds to wait before answering (to provoke client timeouts); ends early if the client leaves
 
     def encoded(self) -> tuple[bytes, str]:
         if isinstance(self.body, (dict, list)):
@@ -69,14 +74,103 @@ class FakeClock:
             self.now += max(0.0, seconds)
 
 
+@contextlib.contextmanager
+def refusing_port() -> Iterator[int]:
+    """A loopback port that refuses connections for as long as the block runs.
+
+    Bound but never listening: a connection gets ECONNREFUSED, as from a port nobody listens on,
+    and no other process can take the port meanwhile. (A port bound and closed again to learn a
+    free number can be taken by any of the servers other tests on the machine start; a test would
+    then talk to them instead of being refused.)
+    """
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        yield sock.getsockname()[1]
+
+
+def wait_unless_hung_up(connection: socket.socket, seconds: float) -> bool:
+    """Wait `seconds` before answering, or less if the client closes the connection meanwhile;
+    True when it did (a client that timed out): there is then no one left to answer.
+
+    A hanging answer can then be made as long as one likes (longer than any client timeout, so
+    the timeout fires whatever the machine's load) and still costs only the client's timeout.
+    """
+    deadline = time.monotonic() + seconds
+    while (left := deadline - time.monotonic()) > 0:
+        readable, _, _ = select.select([connection], [], [], left)
+        if not readable:
+            return False
+        try:
+            if not connection.recv(1, socket.MSG_PEEK):
+                return True  # end of stream: the client closed its side
+        except OSError:
+            return True  # reset
+        time.sleep(min(left, 0.05))  # the client sent more (a pipelined request): keep waiting
+    return False
+
+
+class _QuietOnHangUp(ThreadingHTTPServer):
+    """A client that hangs up is normal, not an error of the server.
+
+    `socketserver` prints a traceback to `sys.stderr` for any exception of a handler thread. A
+    client that closes its connection with part of an answer unread (an error status it does not
+    read the body of, a timeout) makes the kernel send a reset, and the handler's wait for the
+    next keep-alive request raises `ConnectionResetError`. Whether the reset comes depends on
+    whether the body's segment reached the client before it closed: a race. And while the CLI runs
+    in click's `CliRunner`, `sys.stderr` *is* the captured output the test reads, so the traceback
+    landed in the CLI's "one-line message" now and then. Hang-ups are dropped here; any other
+    handler error goes to the real stderr (never the CLI's captured output) and is kept in
+    `errors` for a test to look at.
+    """
+
+    daemon_threads = True
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.errors: list[BaseException] = []
+        self._activity = threading.Lock()
+        self._open = 0  # connections being served
+        self._last = time.monotonic()  # when a connection last opened or closed
+
+    def idle_for(self) -> float:
+        """Seconds since the server last had a connection open (0 while one is)."""
+        with self._activity:
+            return 0.0 if self._open else time.monotonic() - self._last
+
+    def process_request(self, request, client_address) -> None:
+        with self._activity:
+            self._open += 1
+            self._last = time.monotonic()
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request) -> None:  # after the handler, or when it could not start
+        with self._activity:
+            self._open -= 1
+            self._last = time.monotonic()
+        super().shutdown_request(request)
+
+    def handle_error(self, request, client_address) -> None:
+        error = sys.exc_info()[1]
+        if isinstance(error, (ConnectionError, TimeoutError)):
+            return
+        self.errors.append(error)
+        print(f"test server: error while answering {client_address}:", file=sys.__stderr__)
+        traceback.print_exc(file=sys.__stderr__)
+
+
 class LoopbackServer:
     """The life cycle shared by the test servers: a ThreadingHTTPServer on 127.0.0.1 (never another
-    address), a context manager, and a timer that stops it after `lifetime` seconds so a forgotten
-    server cannot hang the suite. Subclasses give `_handler_class()` and set `lifetime`."""
+    address), a context manager, and a watchdog that stops it once it has been idle (no connection
+    open) for `lifetime` seconds, so a forgotten server does not linger. Subclasses give
+    `_handler_class()` and set `lifetime`.
+
+    Idle time, not age: a test that takes longer than `lifetime` on a loaded machine keeps its
+    server as long as it uses it (an age limit shut servers down under tests that were merely slow).
+    """
 
     lifetime: float
-    _httpd: ThreadingHTTPServer | None = None
-    _timer: threading.Timer | None = None
+    _httpd: _QuietOnHangUp | None = None
+    _stopped: threading.Event | None = None
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         raise NotImplementedError
@@ -87,21 +181,28 @@ class LoopbackServer:
         return f"http://127.0.0.1:{self._httpd.server_address[1]}"
 
     def __enter__(self):
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
-        self._httpd.daemon_threads = True
+        self._httpd = _QuietOnHangUp(("127.0.0.1", 0), self._handler_class())
         threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-        self._timer = threading.Timer(self.lifetime, self.stop)
-        self._timer.daemon = True
-        self._timer.start()
+        self._stopped = threading.Event()
+        threading.Thread(target=self._watchdog, args=(self._httpd, self._stopped), daemon=True).start()
         return self
 
     def __exit__(self, *exc) -> None:
         self.stop()
 
+    def _watchdog(self, httpd: _QuietOnHangUp, stopped: threading.Event) -> None:
+        while not stopped.wait(min(1.0, self.lifetime / 4)):
+            if httpd.idle_for() > self.lifetime:
+                self.stop()
+                return
+
+    _stopping = threading.Lock()  # the watchdog and __exit__ may both stop the server
+
     def stop(self) -> None:
-        httpd, self._httpd = self._httpd, None
+        with self._stopping:
+            httpd, self._httpd = self._httpd, None
         if httpd is not None:
-            self._timer.cancel()
+            self._stopped.set()
             httpd.shutdown()
             httpd.server_close()
 
@@ -164,8 +265,9 @@ class FakeServer(LoopbackServer):
                 reply = server._answer(logged)
                 with server._lock:
                     server.exchanges.append((logged, reply))
-                if reply.delay:
-                    time.sleep(reply.delay)
+                if reply.delay and wait_unless_hung_up(self.connection, reply.delay):
+                    self.close_connection = True
+                    return
                 body, default_type = reply.encoded()
                 headers = {"Content-Type": default_type, **reply.headers, "Content-Length": str(len(body))}
                 try:

@@ -87,23 +87,18 @@ def test_backoff_grows_exponentially_with_jitter(server, clock):
 
 
 def test_a_timeout_is_retried(server, make_http, clock):
-    # Margins wide enough for a busy machine: the fast answer has 1 s, the slow one takes 5 s.
-    server.script("/slow", Reply(200, {"late": True}, delay=5.0), Reply(200, {"late": False}))
+    # Margins wide enough for a busy machine: the fast answer has 1 s; the slow one would take
+    # 60 s, so the timeout fires whatever the load (the server drops it when the client leaves).
+    server.script("/slow", Reply(200, {"late": True}, delay=60.0), Reply(200, {"late": False}))
     assert make_http(timeout=1.0).get_json("crossref", "/slow") == {"late": False}
     assert len(server.log) == 2
     assert clock.sleeps == [1.0]
 
 
-def closed_port() -> int:
-    with socket.socket() as s:  # a port nobody listens on
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.mark.parametrize("service", ["arxiv", "crossref", "dblp"])
-def test_a_refused_connection_is_known_at_the_first_attempt(monkeypatch, make_http, clock, service):
+def test_a_refused_connection_is_known_at_the_first_attempt(monkeypatch, make_http, clock, service, refused_port):
     """Nothing listens: no retries, no backoff, and the service is not asked again this run."""
-    monkeypatch.setenv(SERVICES[service].env, f"http://127.0.0.1:{closed_port()}")
+    monkeypatch.setenv(SERVICES[service].env, f"http://127.0.0.1:{refused_port}")
     http = make_http(attempts=4)
     with pytest.raises(Unreachable, match=rf"{service} is unreachable: it refused the connection"):
         http.get_text(service, "/x")
@@ -114,8 +109,8 @@ def test_a_refused_connection_is_known_at_the_first_attempt(monkeypatch, make_ht
     assert http.answered() == set()
 
 
-def test_a_refused_connection_through_habanero_is_known_at_once_too(monkeypatch, make_http, clock):
-    monkeypatch.setenv("PRUNE2BIB_CROSSREF_URL", f"http://127.0.0.1:{closed_port()}")
+def test_a_refused_connection_through_habanero_is_known_at_once_too(monkeypatch, make_http, clock, refused_port):
+    monkeypatch.setenv("PRUNE2BIB_CROSSREF_URL", f"http://127.0.0.1:{refused_port}")
     http = make_http(attempts=4)
     with pytest.raises(Unreachable), http.crossref() as cr:
         cr.works(ids="10.5555/synthetic.1")

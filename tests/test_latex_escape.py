@@ -126,6 +126,7 @@ def _allowed_sequences(title: str) -> set[str]:
 @example("}")
 @example("{")
 @example("a--b")
+@example("\ufb00 \u01c6")  # a ligature and a digraph stay as written in UTF-8 mode
 def test_any_title_round_trips(title):
     assume(clean_text(title))  # an empty title is left out, tested elsewhere
     field, _ = _bib_title(title)

@@ -207,3 +207,17 @@ def test_a_row_moved_to_another_years_table_with_another_link_keeps_its_key(tmp_
     assert second.outcomes[0].record.id == first.outcomes[0].record.id  # its DOI names it: the key comes back
     assert [(c.kind, c.key) for c in second.changes] == [("relinked", "doe2019filter"), ("venue", "doe2019filter"), ("changed", "doe2019filter")]
     assert second.lock.retired == ()
+
+
+def test_an_unchanged_list_is_matched_without_normalising_a_title(tmp_path, stub, monkeypatch):
+    from prune2bib.project import lockfile as lockfile_module
+
+    text = lockfile.render(run(tmp_path).lock).encode()
+    calls = []
+    real = lockfile_module.normalised_title
+    monkeypatch.setattr(lockfile_module, "normalised_title", lambda title: calls.append(title) or real(title))
+    run(tmp_path, old=lockfile.parse(text))  # as read from the file: nothing computed yet
+    assert calls == []
+    retitled = replace(ROWS[1], title=ROWS[1].title + " (Extended)")
+    run(tmp_path, [ROWS[0], retitled, ROWS[2]], old=lockfile.parse(text))
+    assert sorted(calls) == sorted([ROWS[1].title, retitled.title])  # only the row and the entry left over

@@ -142,6 +142,22 @@ def test_messages_during_the_progress_line_are_printed_above_it(monkeypatch):
     assert sys.stderr is terminal
 
 
+def test_a_tick_between_a_message_and_its_newline_does_not_draw_over_the_message(clock):
+    """print() writes a message and its newline in two calls; the ticker thread may draw between
+    them. It must not: the progress line would overwrite the message on the screen."""
+    from prune2bib.progress import TerminalLine
+
+    terminal = FakeTerminal()
+    line = TerminalLine(Progress(4, clock=clock), terminal, tick=None)
+    with line:
+        line.messages.write("prune2bib: a message")
+        line.draw()  # what the ticker does every second
+        line.messages.write("\n")
+    shown = visible_lines(terminal.getvalue())
+    assert "prune2bib: a message" in shown
+    assert shown[shown.index("prune2bib: a message") + 1].startswith("resolving ")
+
+
 def test_the_service_being_asked_is_shown_while_no_row_completes(clock):
     progress = Progress(10, clock=clock)
     for _ in range(3):

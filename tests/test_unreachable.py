@@ -10,7 +10,6 @@ When some services answer, the run exits 0 (`--strict`: 8 if rows stay unresolve
 from __future__ import annotations
 
 import dataclasses
-import socket
 
 import bibtexparser
 import pytest
@@ -25,12 +24,6 @@ from prune2bib.readme import load_readme_text, parse_readme
 from simulator import Dataset, Simulator, readmes
 
 SERVICES_ASKED = ("arxiv", "crossref", "openreview", "openreview2", "dblp")
-
-
-def closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Recorder:
@@ -56,14 +49,14 @@ def export(tmp_path, env: dict[str, str], *extra: str):
     return result, out, report
 
 
-def dead_env() -> dict[str, str]:
-    url = f"http://127.0.0.1:{closed_port()}"
+def dead_env(port: int) -> dict[str, str]:
+    url = f"http://127.0.0.1:{port}"
     return {s.env: url for s in SERVICES.values()} | {"PRUNE2BIB_README_URL": url + "/README.md", "PRUNE2BIB_MAILTO": "ops@example.org"}
 
 
-def test_every_service_refusing_costs_one_attempt_each_and_exits_4_with_the_readme_data(tmp_path, monkeypatch):
+def test_every_service_refusing_costs_one_attempt_each_and_exits_4_with_the_readme_data(tmp_path, monkeypatch, refused_port):
     http = Recorder(monkeypatch)
-    result, out, report = export(tmp_path, dead_env())
+    result, out, report = export(tmp_path, dead_env(refused_port))
     assert result.exit_code == 4, result.stderr
     rows = parse_readme(UPSTREAM.read_text(encoding="utf-8"))
     assert len(bibtexparser.parse_string(out.read_text(encoding="utf-8")).entries) == len(rows) == 278
@@ -82,10 +75,10 @@ def test_every_service_refusing_costs_one_attempt_each_and_exits_4_with_the_read
     assert "Traceback" not in result.output
 
 
-def test_a_second_dead_run_still_asks_each_service_once(tmp_path, monkeypatch):
+def test_a_second_dead_run_still_asks_each_service_once(tmp_path, monkeypatch, refused_port):
     """Nothing about a dead host is cached: the next run (network back or not) asks again, once."""
     http = Recorder(monkeypatch)
-    env = dead_env()
+    env = dead_env(refused_port)
     export(tmp_path, env)
     before = {s: http.sent(s) for s in SERVICES_ASKED}
     result, _, _ = export(tmp_path, env)
@@ -93,9 +86,9 @@ def test_a_second_dead_run_still_asks_each_service_once(tmp_path, monkeypatch):
     assert {s: http.sent(s) - before[s] for s in SERVICES_ASKED} == {s: int(s != "openreview2") for s in SERVICES_ASKED}
 
 
-def test_with_resolved_only_a_dead_network_is_exit_4_not_an_empty_selection(tmp_path, monkeypatch):
+def test_with_resolved_only_a_dead_network_is_exit_4_not_an_empty_selection(tmp_path, monkeypatch, refused_port):
     Recorder(monkeypatch)
-    result, out, _ = export(tmp_path, dead_env(), "--resolved-only")
+    result, out, _ = export(tmp_path, dead_env(refused_port), "--resolved-only")
     assert result.exit_code == 4 and not out.exists()
     assert result.stderr.splitlines()[-1].startswith("prune2bib: no service could be reached (arxiv it refused")
 
@@ -121,18 +114,18 @@ def run(tmp_path, env, readme, *extra):
     return result
 
 
-def test_one_dead_service_among_live_ones_is_exit_0_and_its_rows_say_why(tmp_path, sim_world):
+def test_one_dead_service_among_live_ones_is_exit_0_and_its_rows_say_why(tmp_path, sim_world, refused_port):
     sim, readme, http = sim_world
-    env = sim.env() | {"PRUNE2BIB_DBLP_URL": f"http://127.0.0.1:{closed_port()}"}
+    env = sim.env() | {"PRUNE2BIB_DBLP_URL": f"http://127.0.0.1:{refused_port}"}
     result = run(tmp_path, env, readme)
     assert result.exit_code == 0, result.stderr
     assert http.sent("dblp") == 1 and sim.counts()["arxiv"] >= 1
     assert "dblp unreachable" in result.stderr
 
 
-def test_strict_turns_unresolved_rows_into_exit_8_and_still_writes_the_output(tmp_path, sim_world):
+def test_strict_turns_unresolved_rows_into_exit_8_and_still_writes_the_output(tmp_path, sim_world, refused_port):
     sim, readme, _ = sim_world
-    env = sim.env() | {"PRUNE2BIB_DBLP_URL": f"http://127.0.0.1:{closed_port()}"}
+    env = sim.env() | {"PRUNE2BIB_DBLP_URL": f"http://127.0.0.1:{refused_port}"}
     result = run(tmp_path, env, readme, "--strict")
     assert result.exit_code == 8, result.stderr
     assert result.stderr.splitlines()[-1].startswith("prune2bib: --strict: ") and "rows not resolved" in result.stderr

@@ -144,6 +144,7 @@ class TerminalLine:
         self._draw_lock = threading.RLock()
         self._thread: threading.Thread | None = None
         self._drawn = False  # the progress line is on the screen (the cursor at its end)
+        self._mid_message = False  # a message's line is written up to its end but not its newline
         self.messages = _MessagesAbove(self)
 
     def __enter__(self) -> "TerminalLine":
@@ -157,6 +158,9 @@ class TerminalLine:
         self._stop.set()
         if self._thread is not None:
             self._thread.join()
+        if self._mid_message:  # a message left without its newline: end it, then the last line
+            self.stream.write("\n")
+            self._mid_message = False
         self.draw()
         self.stream.write("\n")
         self.stream.flush()
@@ -173,6 +177,10 @@ class TerminalLine:
     def draw(self) -> None:
         width = shutil.get_terminal_size((100, 24)).columns
         with self._draw_lock:
+            if self._mid_message:
+                # print() writes a message and its newline in two calls; a tick between them would
+                # draw over the message. The line is drawn again when the newline comes.
+                return
             self.stream.write("\r" + self.progress.line(width).ljust(width - 1))
             self.stream.flush()
             self._drawn = True
@@ -183,7 +191,8 @@ class TerminalLine:
                 self.stream.write(CLEAR_LINE)
                 self._drawn = False
             self.stream.write(text)
-            if text.endswith("\n"):
+            self._mid_message = not text.endswith("\n")
+            if not self._mid_message:
                 self.draw()
             else:
                 self.stream.flush()

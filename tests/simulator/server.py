@@ -15,8 +15,8 @@ Faults are configured per host (`Faults`): latency, a rate limit (429 with `Retr
 client's timeout fires), truncated or malformed bodies, an HTML page with the wrong content
 type, or valid but empty results. Every exchange is logged with the records it asked for.
 
-Bounded: binds 127.0.0.1 only; after `max_requests` it answers 503 and sets `overrun`; after
-`lifetime` seconds it shuts itself down.
+Bounded: binds 127.0.0.1 only; after `max_requests` it answers 503 and sets `overrun`; idle for
+`lifetime` seconds (no connection open), it shuts itself down.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import Callable
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from fakeserver import LoopbackServer
+from fakeserver import LoopbackServer, wait_unless_hung_up
 from simulator import formats
 from simulator.dataset import Dataset, Paper, words
 from simulator.proceedings import RealSizeProceedings
@@ -52,7 +52,7 @@ class Faults:
     throttled: int = 0  # the first `throttled` requests get 429 whatever the rate
     errors: int = 0  # the first `errors` requests get `error_status` (a 5xx burst)
     error_status: int = 503
-    hangs: int = 0  # the first `hangs` requests are answered only after `hang` seconds
+    hangs: int = 0  # the first `hangs` requests are answered only after `hang` seconds (or never, if the client leaves first)
     hang: float = 3.0
     body: str = ""  # one of BODY_FAULTS
     body_requests: int | None = None  # how many requests get the body fault (None: every one)
@@ -352,8 +352,9 @@ def _handler(sim: Simulator):
                 answer, delay = Answer(404, b"simulator: unknown service", formats.TEXT), 0.0
             else:
                 answer, delay = sim.answer(host, "/" + rest, query)
-            if delay:
-                time.sleep(delay)
+            if delay and wait_unless_hung_up(self.connection, delay):
+                self.close_connection = True
+                return  # the client gave up waiting (a hang fault): nobody to answer
             try:
                 self.send_response_only(answer.status)
                 self.send_header("Content-Type", answer.content_type)

@@ -3,7 +3,8 @@
 Stage: project. Rows are matched by identity, never by line number, in three passes:
 
 1. same link identifier and same normalised title -> `same` (the row may have moved, or changed
-   its types, venue note or code);
+   its types, venue note or code); rows whose title and link are exactly the lock's are paired
+   first without normalising anything;
 2. same link identifier, another title -> `retitled` (when several rows share one link — the
    list gives two NeurIPS papers one link — the closest titles pair up);
 3. same normalised title and the same year, another link -> `relinked`. Never the title alone:
@@ -33,10 +34,13 @@ class Match:
 def match_rows(rows: Sequence[Row], papers: Sequence[Paper]) -> tuple[list[Match], list[Paper]]:
     """One Match per row (in order), and the entries no row matched (sorted by key)."""
     papers = sorted(papers, key=lambda p: p.key)
-    row_ids = [r.identity for r in rows]
-    paper_ids = [p.row.identity for p in papers]
     pairs: dict[int, tuple[int, str]] = {}  # row index -> (paper index, how)
     free = set(range(len(papers)))
+    _pair_unchanged(rows, papers, pairs, free)
+    if not free or len(pairs) == len(rows):  # the usual warm run: nothing left to normalise
+        return [Match(papers[pairs[i][0]], SAME) if i in pairs else Match(None, NEW) for i in range(len(rows))], [papers[j] for j in sorted(free)]
+    row_ids = [r.identity if i not in pairs else ("", "") for i, r in enumerate(rows)]
+    paper_ids = [p.row.identity if j in free else ("", "") for j, p in enumerate(papers)]
 
     def pair_up(how: str, row_key, paper_key, score) -> None:
         buckets: dict[object, list[int]] = {}
@@ -65,3 +69,19 @@ def match_rows(rows: Sequence[Row], papers: Sequence[Paper]) -> tuple[list[Match
             lambda j: (paper_ids[j][1], papers[j].row.year) if paper_ids[j][1] else None, closeness)  # fmt: skip
     matches = [Match(papers[pairs[i][0]], pairs[i][1]) if i in pairs else Match(None, NEW) for i in range(len(rows))]
     return matches, [papers[j] for j in sorted(free)]
+
+
+def _pair_unchanged(rows: Sequence[Row], papers: Sequence[Paper], pairs: dict, free: set) -> None:
+    """Rows whose title and link are exactly as the lock has them (same identity, trivially),
+    paired in order without normalising anything: a warm run of 2,780 rows does no other work."""
+    by_text: dict[tuple[str, str], list[int]] = {}
+    for j, paper in enumerate(papers):
+        by_text.setdefault((paper.row.title, paper.row.link), []).append(j)
+    for i, row in enumerate(rows):
+        candidates = by_text.get((row.title, row.link))
+        if not candidates:
+            continue
+        j = next((j for j in candidates if papers[j].row.year == row.year), candidates[0])  # a twin row: its year
+        candidates.remove(j)
+        pairs[i] = (j, SAME)
+        free.discard(j)

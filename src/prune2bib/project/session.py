@@ -101,7 +101,7 @@ def export(
     changes += [diff.removed(p) for p in gone if p.key not in returned]
     gone_by_key = {p.key: p for p in gone}
     for i, given in zip(selected, keying.given):
-        outcome = replace(outcomes[i], record=outcomes[i].record.with_(id=given.key))
+        outcome = outcomes[i] if outcomes[i].record.id == given.key else replace(outcomes[i], record=outcomes[i].record.with_(id=given.key))
         old_paper = matches[i].paper
         if old_paper is None and given.key in returned:
             old_paper = gone_by_key[given.key]

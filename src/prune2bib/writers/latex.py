@@ -23,6 +23,7 @@ is kept as it is: the output never says something else than the input without a 
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 from urllib.parse import quote
 
@@ -107,6 +108,8 @@ def _spell(ch: str, ascii: bool) -> Spelling:
     or the character itself (UTF-8), with `exact=False`."""
     if is_latin_letter(ch):
         spelled = spell_letter(ch)
+        if not ascii and unicodedata.decomposition(ch).startswith("<"):
+            return Spelling(ch, spelled.exact)  # UTF-8 keeps a ligature or fullwidth letter as written
     else:
         latex = _latex_for_char(ch)
         spelled = Spelling(latex, True) if latex != ch else nearest_ascii(ch)
