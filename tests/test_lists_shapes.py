@@ -189,6 +189,8 @@ TITLE_CELLS = {
     "quoted, empty link": ('Liu et al. "A Quoted Title". [[link]()]', "A Quoted Title", "", ["empty-link"]),
     "quotes inside a title": ('The "Lottery Ticket" Hypothesis [[pdf]](https://arxiv.org/abs/1)',
                               'The "Lottery Ticket" Hypothesis', "https://arxiv.org/abs/1", []),
+    "quotes ending a title": ('Revisiting "Lottery Tickets" [[pdf]](https://arxiv.org/abs/1)',
+                              'Revisiting "Lottery Tickets"', "https://arxiv.org/abs/1", []),  # no authors before the quote
     "no link": ("A Title", "A Title", "", ["missing-link"]),
 }  # fmt: skip
 
@@ -263,3 +265,6 @@ def test_a_journal_column_makes_an_unknown_venue_a_journal_article():
     record = record_from_entry(journal, identify(journal.url))
     assert (record.type, record.container_title, record.year) == (ARTICLE_JOURNAL, "Obscure Pruning Quarterly", 2023)
     assert record_from_entry(venue, identify(venue.url)).type == PAPER_CONFERENCE
+    ((journal_finding,), (venue_finding,)) = ([e.message for e in find_errata([row]) if e.code == "unknown-venue"] for row in (journal, venue))
+    assert journal_finding.endswith("(not in the venue table): exported as an article in a journal of that name")
+    assert venue_finding.endswith("(not in the venue table): exported as a conference paper of that name")

@@ -271,11 +271,16 @@ def test_a_journal_the_table_does_not_list_is_read_by_its_name(cell):
     assert not [e for e in find_errata([row]) if e.code == "unknown-venue"]
     meeting = entry("International Conference on Intelligent Computing and Intelligent Systems")
     assert record_from_entry(meeting, identify(meeting.url)).type == PAPER_CONFERENCE
+    # A journal's word and a meeting's: IOP's proceedings journal, whose papers Crossref types as
+    # proceedings articles; not a journal by its words (`check` reports it as unknown).
+    assert venues.lookup("Journal of Physics: Conference Series") is None
 
 
 @pytest.mark.parametrize(
     "cell, venue_id",
     [("Proceedings of the IEEE/CVF Conference on Computer Vision and Pattern Recognition", "CVPR"),
+     ("Proceedings of the IEEE/CVF Winter Conference on Applications of Computer Vision", "WACV"),  # the long name less '(WACV)'
+     ("Proceedings of the Conference on Computer Vision and Pattern Recognition", "CVPR"),  # an alias after 'Proceedings of the'
      ("Proceedings of the International Conference on Machine Learning", "ICML"),
      ("IEEE Transactions on Knowledge and Data Engineering", "TKDE"), ("ICDM 2018", "ICDM")],
 )  # fmt: skip
@@ -288,6 +293,8 @@ def test_an_unknown_venue_takes_the_venue_its_link_proves():
     row = entry("IEEE", year=2023, url=url)
     record = record_from_entry(row, identify(url))
     assert (record.type, record.container_title_short, record.event_title) == (PAPER_CONFERENCE, "CVPR", "CVPR 2023")
+    ((line, message),) = [(e.line, e.message) for e in find_errata([row]) if e.code == "unknown-venue"]
+    assert message == "unknown venue 'IEEE' (not in the venue table): exported as a CVPR paper, as its link shows"
 
 
 def test_a_year_in_the_cell_dates_a_row_without_a_section_year():
