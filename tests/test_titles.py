@@ -40,6 +40,7 @@ LIST = Vocabulary.of(
         # the list writes the same way elsewhere, hyphenated case, N:M, acronyms.
         ("MetaPruning: Meta Learning for Pruning", "MetaPruning: Meta Learning for Pruning", []),
         ("Pruning HyperNetworks", "Pruning HyperNetworks", []),
+        ("NeuralArchitecture", "NeuralArchitecture", []),  # a one-word title is a name (TensorNetwork)
         ("Fine-tuning Pruned Networks", "Fine-tuning Pruned Networks", []),
         ("Unbiased N:M Sparsity for AMC", "Unbiased N:M Sparsity for AMC", []),
         ("FairGRAPE: Fairness-Aware GRAdient Pruning mEthod", "FairGRAPE: Fairness-Aware GRAdient Pruning mEthod", []),
