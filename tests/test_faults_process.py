@@ -104,11 +104,22 @@ def kill_and_rerun(tmp_path: Path, text: str, kill_after: int, reference: dict, 
     return proc.returncode, stderr.decode(), committed
 
 
-def test_sigkill_at_a_random_point_then_rerun_loses_nothing_and_repeats_nothing(tmp_path):
+@pytest.fixture(scope="module")
+def small_reference(tmp_path_factory) -> dict[str, tuple[str, str]]:
+    """The outcomes of an uninterrupted run over SMALL_TEXT, made once for the module's tests
+    (before the per-test isolation fixture runs: its child gets a private home here)."""
+    tmp = tmp_path_factory.mktemp("small")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        for name in ("HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME"):
+            monkeypatch.setenv(name, str(tmp / "home"))
+        return uninterrupted(tmp, SMALL_TEXT)
+
+
+def test_sigkill_at_a_random_point_then_rerun_loses_nothing_and_repeats_nothing(tmp_path, small_reference):
     seed = int(os.environ.get("PRUNE2BIB_KILL_SEED", time.time_ns() % 10_000))
     print(f"PRUNE2BIB_KILL_SEED={seed}")  # shown with any failure: the seed replays this kill point
     rng = random.Random(seed)
-    reference = uninterrupted(tmp_path, SMALL_TEXT)
+    reference = small_reference
     kill_after = rng.randint(1, 10)
     code, _, committed = kill_and_rerun(tmp_path, SMALL_TEXT, kill_after, reference, rng=rng)
     assert code == -signal.SIGKILL, f"seed {seed}: the child ended before the kill"
@@ -122,9 +133,8 @@ def test_sigkill_loop_over_the_whole_list(tmp_path, kill_after):
     assert code in (-signal.SIGKILL, 0)
 
 
-def test_ctrl_c_exits_130_with_one_line_and_keeps_what_was_done(tmp_path):
-    reference = uninterrupted(tmp_path, SMALL_TEXT)
-    code, stderr, committed = kill_and_rerun(tmp_path, SMALL_TEXT, 6, reference, sig=signal.SIGINT)
+def test_ctrl_c_exits_130_with_one_line_and_keeps_what_was_done(tmp_path, small_reference):
+    code, stderr, committed = kill_and_rerun(tmp_path, SMALL_TEXT, 6, small_reference, sig=signal.SIGINT)
     assert code == 130, stderr
     assert "Traceback" not in stderr
     assert "interrupted" in stderr.splitlines()[-1]

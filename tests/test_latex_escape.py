@@ -124,6 +124,14 @@ def _allowed_sequences(title: str) -> set[str]:
     return allowed
 
 
+def typeset(text: str) -> str:
+    """The text LaTeX prints for a field of `text`: the text itself, except U+02C6 MODIFIER LETTER
+    CIRCUMFLEX, which the writer spells as LaTeX's utf8enc.dfu does, `\\textasciicircum` -- the
+    escape of '^' too, so it reads back as '^' (one glyph for both). Every other code point from
+    U+0080 up reads back as itself (all checked one by one)."""
+    return clean_text(text).replace("\u02c6", "^")
+
+
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=60))
 @example(r"\input{x}")
@@ -131,11 +139,12 @@ def _allowed_sequences(title: str) -> set[str]:
 @example("{")
 @example("a--b")
 @example("\ufb00 \u01c6")  # a ligature and a digraph stay as written in UTF-8 mode
+@example("x\u02c6y^z")  # U+02C6 and '^' typeset alike: both are \textasciicircum
 def test_any_title_round_trips(title):
     assume(clean_text(title))  # an empty title is left out, tested elsewhere
     field, _ = _bib_title(title)
     assert brace_depths_ok(field)
-    assert decode(field) == clean_text(title)
+    assert decode(field) == typeset(title)
     assert control_sequences(field) <= _allowed_sequences(title)
 
 
