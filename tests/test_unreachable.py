@@ -93,6 +93,15 @@ def test_with_resolved_only_a_dead_network_is_exit_4_not_an_empty_selection(tmp_
     assert result.stderr.splitlines()[-1].startswith("prune2bib: no service could be reached (arxiv it refused")
 
 
+def test_strict_with_no_service_reached_is_exit_4_not_8(tmp_path, monkeypatch, refused_port):
+    """Both apply (every row unresolved, no service reached): the more telling code wins, as README says."""
+    Recorder(monkeypatch)
+    result, out, _ = export(tmp_path, dead_env(refused_port), "--strict")
+    assert result.exit_code == 4 and out.exists()
+    assert result.stderr.splitlines()[-1].startswith("prune2bib: no service could be reached")
+    assert "--strict" not in result.stderr
+
+
 # -------------------------------------------------------------------- some services answer
 
 FULL_TEXT = load_readme_text(UPSTREAM.read_bytes())
