@@ -57,6 +57,10 @@ def test_utf8_mode_encodes_what_latex_cannot_typeset():
         ("3D Point Clouds", "{3D} Point Clouds"),
         ("DepGraph: Towards Any Structural Pruning", "{DepGraph}: Towards Any Structural Pruning"),
         ("Chip : Channel Independence", "{Chip} : Channel Independence"),
+        ("Net-Trim: Convex Pruning", "{Net}-{Trim}: Convex Pruning"),  # a hyphenated name
+        ("Peek-a-Boo: What (More) is Disguised", "{Peek}-a-{Boo}: What (More) is Disguised"),
+        ("PAC-Net: A Model Pruning Approach", "{PAC}-{Net}: A Model Pruning Approach"),
+        ("Sparse Double Descent: Where", "Sparse Double Descent: Where"),  # words, not a name
         ("Pruning 50% of BERT & more", r"Pruning 50\% of {BERT} \& more"),
     ],
 )

@@ -37,3 +37,18 @@ def test_a_changed_lock_is_rendered_and_written(tmp_path, monkeypatch):
     retired = replace(LOCK, retired=())
     (tmp_path / "r").mkdir()
     assert write_counting_renders(tmp_path / "r", monkeypatch, LOCK, retired)[0] is True
+
+
+def test_a_lock_read_back_is_the_same_lock_even_when_the_list_names_its_types():
+    """The legend's labels ('Special Networks') are not written into the lock: a lock read back
+    from its file must still count as unchanged, or every warm run renders it again."""
+    from prune2bib.taxonomy import Taxonomy
+
+    taxonomy = Taxonomy(("F", "W", "S", "Other"), {"F": "filter pruning", "W": "weight pruning", "S": "special networks",
+                        "Other": "other types"}, frozenset({"F", "W", "S", "Other"}), {"S": "Special Networks"})  # fmt: skip
+    lock = replace(LOCK, taxonomy=taxonomy)
+    read_back = lockfile.parse(lockfile.render(lock).encode())
+    assert read_back.taxonomy.labels == {}  # not written: the reason for this test
+    assert lock.same_as(read_back) and read_back.same_as(lock)
+    renamed = replace(taxonomy, names={**taxonomy.names, "S": "special nets"})
+    assert not replace(lock, taxonomy=renamed).same_as(read_back)  # what is written still counts

@@ -93,7 +93,7 @@ def test_arxiv_id_is_written_for_biblatex_zotero_and_natbib(bib):
 
 def test_readme_only_records_print_their_title_once(records, bib):
     # natbib's styles print `key` in the author's place when there is no author: no `key`, and
-    # no other field natbib prints holds the title (tests/test_natbib_title_once.py compiles it).
+    # no other field natbib prints holds the title (tests/test_title_once.py compiles it).
     entries = _entries(bib)
     for record in records:
         if not record.authors:
@@ -107,6 +107,9 @@ def test_authorless_entry_is_labelled_by_its_method_name():
     depthfl = README_ONLY_S.with_(title="DepthFL: Depthwise Federated Learning for Heterogeneous Clients", id="depthfl2023")
     entry = _entries(writers.render([depthfl, README_ONLY_WF.with_(id="other2023")], "bibtex"))["depthfl2023"]
     assert _field(entry, "shorttitle") == "{DepthFL}"  # biblatex cites it so; BibTeX styles ignore it
+    for title, short in (("Amc: Automl for model compression", "{Amc}"), ("Net-Trim: Convex Pruning", "{Net}-{Trim}")):
+        entry = _entries(writers.render([README_ONLY_S.with_(title=title, id="k")], "bibtex"))["k"]
+        assert _field(entry, "shorttitle") == short  # protected as in the title
     assert _field(_entries(writers.render([README_ONLY_WF.with_(id="x")], "bibtex"))["x"], "shorttitle") is None
 
 

@@ -9,8 +9,8 @@ out. What counts as a slip is decided from the list's own text, never from a dic
 - `glued-words`: two words run together where the list shows each word on its own elsewhere
   ('andArchitecture' -> 'and Architecture'; inside a hyphenated word, a second capitalised word
   that the list shows on its own: 'Data-FreeStructured' -> 'Data-Free Structured'). A word the
-  list writes the same way twice, a method name before the colon ('MetaPruning: …') and the
-  names of data/proper-nouns.txt are never split;
+  list writes the same way twice, a method name before the colon ('MetaPruning: …'), a title
+  of one word ('TensorNetwork') and the names of data/proper-nouns.txt are never split;
 - `title-case`: a word written in plain case where the list writes it in mixed case more often
   ('Automl' -> 'AutoML'), and a name of data/proper-nouns.txt written in lower case
   ('bayesian' -> 'Bayesian').
@@ -153,8 +153,10 @@ def _context(title: str, match: re.Match) -> tuple[str, str]:
 
 
 def _name_before_colon(title: str) -> str:
-    head, colon, _ = title.partition(":")
-    return head.strip() if colon and " " not in head.strip() else ""
+    """The one word a title starts with before its colon ('MetaPruning: …'), or the whole title
+    when it is one word (a library's or a tool's name: 'TensorNetwork'): a name, never split."""
+    head = title.partition(":")[0].strip()
+    return head if " " not in head else ""
 
 
 def _unglued(word: str, vocabulary: Vocabulary) -> str:
@@ -189,6 +191,8 @@ def _recased_phrases(title: str) -> tuple[str, list[Slip]]:
     _, phrases = proper_nouns()
     slips = []
     for phrase in phrases:
+        if phrase.lower() not in title:
+            continue  # (the same answer, without two regex passes per listed name for every title)
         for match in re.finditer(rf"(?<!\w){re.escape(phrase.lower())}(?!\w)", title):
             slips.append(Slip("title-case", match.group(0), phrase))
         title = re.sub(rf"(?<!\w){re.escape(phrase.lower())}(?!\w)", phrase, title)

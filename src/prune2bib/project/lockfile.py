@@ -156,12 +156,16 @@ class Lock:
     def same_as(self, other: "Lock | None") -> bool:
         """Whether both would be written as the same text (in any order; the list's own field
         sources, which are not written, aside): a warm run compares instead of rendering."""
-        if other is None or (self.prefer, self.taxonomy) != (other.prefer, other.taxonomy) or len(self.papers) != len(other.papers):
-            return False
+        if other is None or (self.prefer, _written_taxonomy(self)) != (other.prefer, _written_taxonomy(other)) or len(self.papers) != len(other.papers):
+            return False  # (the taxonomy as written: its legend's labels are not, so they cannot differ in the file)
         if sorted(self.retired, key=lambda r: r.key) != sorted(other.retired, key=lambda r: r.key):
             return False
         theirs = other.by_key()
         return all(_written(p) == _written(theirs.get(p.key)) for p in self.papers)
+
+
+def _written_taxonomy(lock: "Lock"):
+    return _taxonomy_json(lock.taxonomy) if lock.taxonomy is not None else None
 
 
 def _written(paper: Paper | None):

@@ -156,8 +156,10 @@ def _short_title(record: Record, authors: str, ascii: bool) -> str:
     if authors:
         return ""
     title = clean_text(record.title)
-    name_end = name_before_colon(title)
-    return protect_title(title[:name_end], ascii) if name_end > 0 else ""
+    if name_before_colon(title) < 0:
+        return ""
+    head = title.partition(":")[0]  # protected as in the title: '{Amc}', '{Net}-{Trim}'
+    return protect_title(head + ":", ascii).removesuffix(":").rstrip()
 
 
 def format_authors(authors: Sequence[Person], ascii: bool = False) -> str:

@@ -148,8 +148,9 @@ def needs_protection(word: str) -> bool:
 def protect_title(text: str, ascii: bool = False) -> str:
     """A title -> escaped LaTeX with the words that must keep their capitals in braces.
 
-    A single word before the first colon is the method's name ("Chex: ..."), protected too, and
-    so are the capitalised words of a listed multi-word name ("Monte Carlo", "Frank-Wolfe").
+    A single word before the first colon is the method's name ("Chex: ...", "Net-Trim: ..."), its
+    capitalised parts protected too, and so are the capitalised words of a listed multi-word name
+    ("Monte Carlo", "Frank-Wolfe").
     """
     text = clean_text(text)
     name_end = name_before_colon(text)
@@ -160,18 +161,23 @@ def protect_title(text: str, ascii: bool = False) -> str:
         word = match.group()
         latex = _encode_unicode(word, ascii)
         in_phrase = word[:1].isupper() and any(start <= match.start() < end for start, end in phrases)
-        protect = needs_protection(word) or match.end() == name_end or in_phrase
+        in_name = match.end() <= name_end and word[:1].isupper()
+        protect = needs_protection(word) or in_name or in_phrase
         out.append("{" + latex + "}" if protect else latex)
         pos = match.end()
     out.append(_escape_raw(text[pos:], ascii))
     return "".join(out)
 
 
+# A name is one word, or words joined by hyphens ('Net-Trim', 'PAC-Net', 'Peek-a-Boo').
+_NAME = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
+
+
 def name_before_colon(text: str) -> int:
-    """End offset of a one-word name before the first ':' ('HRank: ...'), or -1."""
+    """End offset of a one-word name before the first ':' ('HRank: ...', 'Net-Trim: ...'), or -1."""
     head, colon, _ = text.partition(":")
     head = head.rstrip()
-    if colon and _WORD.fullmatch(head) and head[:1].isupper():
+    if colon and _NAME.fullmatch(head) and head[:1].isupper():
         return len(head)
     return -1
 

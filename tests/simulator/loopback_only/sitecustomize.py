@@ -2,9 +2,18 @@
 
 Any socket connection to an address other than 127.0.0.1 / ::1 raises at once, so a child that
 would reach a real service (a missed URL override) fails loudly instead of sending a packet.
+
+And Ctrl-C works as at a terminal: a shell without job control starts a background command
+(`pytest &`, `nohup .ci/run &`) with SIGINT ignored (POSIX), every descendant inherits that, and
+Python then installs no KeyboardInterrupt handler. The Ctrl-C test's SIGINT was then ignored and
+the child ran to its end (exit 0). A child of the tests always takes SIGINT as a user's Ctrl-C.
 """
 
+import signal
 import socket
+
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 _LOOPBACK = ("127.0.0.1", "::1", "localhost")
 _connect = socket.socket.connect
