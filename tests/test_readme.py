@@ -164,6 +164,10 @@ NO_TABLE = "no paper table found: the README has no markdown table (a table need
         ("\n \n", "the README is empty"),
         ("a\x00b", "the README looks binary: it contains NUL characters"),
         ("# Awesome Pruning\n\nNo tables here.\n", NO_TABLE),
+        (  # a list kept in an HTML table: said so, not just "no table"
+            '# Papers\n<table>\n<tr><th>Title</th></tr>\n<tr><td><a href="https://arxiv.org/abs/1">T</a></td></tr>\n</table>\n',
+            NO_TABLE.replace("no markdown table", "an HTML <table> but no markdown table; HTML tables are not read"),
+        ),
         (
             "### Type of Pruning\n| Type | `F` |\n|--|--|\n| Explanation | Filter pruning |\n",
             "no paper rows found: saw 1 table (line 2: Type | F (1 rows)); a paper table needs a title column "

@@ -57,6 +57,7 @@ from prune2bib.record import CodeLink
 from prune2bib.taxonomy import Taxonomy
 
 _CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1f]")
+_HTML_TABLE = re.compile(r"<table\b", re.IGNORECASE)
 _HEADING_MARKUP = re.compile(r"<[^<>]*>|\]\([^()\s]*\)|[\[\]*_`]")
 # A cell GitHub shows as nothing: empty, or only a markdown comment ('[//]: #Recommend', '<!-- … -->').
 _INVISIBLE_CELL = re.compile(r"\s*(?:\[//\]:\s*#.*|<!--.*?-->)?\s*")
@@ -178,7 +179,7 @@ def read_list(text: str, columns: str | None = None) -> ParsedList:
     skipped = tuple(sorted(reader.skipped, key=lambda s: s.line))
     tables = sorted(reader.tables, key=lambda t: t.line)
     if not reader.entries:
-        raise ReadmeError(_nothing_found(tables, skipped))
+        raise ReadmeError(_nothing_found(tables, skipped, html=_HTML_TABLE.search(text) is not None))
     used = (code for e in reader.entries for code in e.types)
     return ParsedList(tuple(reader.entries), skipped, tuple(tables), reader.taxonomy.with_codes(used))
 
@@ -188,9 +189,10 @@ def count_cells(raw_line: str) -> int:
     return len(split_cells(raw_line)) if raw_line.strip() else 0
 
 
-def _nothing_found(tables: list[TableSeen], skipped: tuple[Skipped, ...]) -> str:
+def _nothing_found(tables: list[TableSeen], skipped: tuple[Skipped, ...], html: bool = False) -> str:
     if not tables:
         found = f"{len(skipped)} table-shaped lines but no table" if skipped else "no markdown table"
+        found = "an HTML <table> but no markdown table; HTML tables are not read" if html and not skipped else found
         return f"no paper table found: the README has {found} (a table needs a header row, then a delimiter row like |---|---|)"
     shown = "; ".join(f"line {t.line}: {' | '.join(t.headers)} ({t.rows} rows)" for t in tables[:4])
     more = f"; … {len(tables) - 4} more" if len(tables) > 4 else ""
