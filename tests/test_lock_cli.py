@@ -90,6 +90,27 @@ def test_a_warm_run_leaves_the_lock_file_alone(tmp_path):
     assert again.exit_code == 0 and lock.stat().st_mtime_ns == 1
 
 
+def test_frozen_writes_no_lock_even_when_the_list_differs_from_it(tmp_path):
+    # A co-author's copy of the list lacks a row and has moved another to F: the outputs follow the
+    # list; the lock is the project's and is not the co-author's to change.
+    assert export("-o", tmp_path / "refs.bib").exit_code == 0
+    lock = tmp_path / "prune2bib.lock"
+    before = lock.read_bytes()
+    os.utime(lock, ns=(1, 1))
+    text = UPSTREAM.read_bytes().decode("utf-8")
+    lines = text.split("\n")
+    gone = next(n for n, line in enumerate(lines) if "[Variational Convolutional Neural Network Pruning]" in line)
+    moved = next(n for n, line in enumerate(lines) if "[The Lottery Ticket Hypothesis: Finding Sparse" in line)
+    lines[moved] = lines[moved].replace("`W`", "`F`")
+    del lines[gone]
+    (tmp_path / "theirs.md").write_text("\n".join(lines), encoding="utf-8")
+    frozen = run_cli("export", "--frozen", "--readme", tmp_path / "theirs.md", "--year", "2019", "-o", tmp_path / "frozen.bib")
+    assert frozen.exit_code == 0, frozen.stderr
+    assert frozen.stderr.splitlines()[-1].endswith("29 entries written to " + str(tmp_path / "frozen.bib"))
+    assert lock.read_bytes() == before and lock.stat().st_mtime_ns == 1
+    assert "Variational Convolutional" not in (tmp_path / "frozen.bib").read_text()
+
+
 @pytest.mark.parametrize(
     "args, says",
     [

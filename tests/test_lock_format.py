@@ -88,7 +88,8 @@ def test_the_lock_is_diff_friendly_one_field_a_line():
 
 BROKEN = {
     "empty": (b"", "the file is empty"),
-    "not json": (b"<<<<<<< HEAD\n", "line 1 column 1"),
+    "not json": (b'{"prune2bib-lock": 1, papers: []}', "line 1 column 23: Expecting property name"),
+    "truncated": (lockfile.render(LOCK).encode()[:2000], "Unterminated string starting at"),
     "not a lock": (b'{"keys": {}}', 'not a prune2bib lock'),
     "newer format": (b'{"prune2bib-lock": 2, "papers": []}', "newer than this prune2bib reads"),
     "not utf-8": (b'{"prune2bib-lock": 1, "papers": [\xff]}', "not UTF-8"),
@@ -124,6 +125,50 @@ def test_a_broken_lock_is_one_line_exit_6_and_left_as_it_was(tmp_path, data, pro
     (line,) = result.stderr.splitlines()
     assert line.startswith(f"prune2bib: lock {lock} is broken: ") and problem in line
     assert lock.read_bytes() == data and not (tmp_path / "refs.bib").exists()
+
+
+def conflicted(lines: list[str], where: int, ours: list[str], theirs: list[str]) -> bytes:
+    """The lock as git leaves it when a merge could not reconcile two sides of `lines[where]`."""
+    block = ["<<<<<<< HEAD", *ours, "=======", *theirs, ">>>>>>> 2850be138935523b6a67afbdae4769c687946caa"]
+    return "\n".join(lines[:where] + block + lines[where + 1 :]).encode() + b"\n"
+
+
+def test_a_lock_git_could_not_merge_says_so_in_one_line(tmp_path):
+    lines = lockfile.render(LOCK).splitlines()
+    where = next(n for n, line in enumerate(lines) if '"checked"' in line)
+    data = conflicted(lines, where, [lines[where]], [lines[where].replace("2025-01-02", "2025-01-03")])
+    lock = tmp_path / "prune2bib.lock"
+    lock.write_bytes(data)
+    for args in (["export", "--frozen", "-o", str(tmp_path / "refs.bib")], ["update", "--no-resolve", "-o", str(tmp_path / "refs.bib")]):
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 6
+        (line,) = result.stderr.splitlines()
+        assert line.startswith(f"prune2bib: lock {lock} has an unresolved merge conflict (line {where + 1}: <<<<<<< HEAD): ")
+        assert f"`git checkout --ours {lock}`" in line and "`prune2bib update`" in line
+        assert lock.read_bytes() == data and not (tmp_path / "refs.bib").exists()
+    # a conflict git wrote with CRLF line ends, or in diff3 style, is named the same way
+    crlf = conflicted(lines, where, [lines[where]], []).replace(b"\n", b"\r\n")
+    with pytest.raises(LockError, match=rf"merge conflict \(line {where + 1}: <<<<<<< HEAD\)"):
+        lockfile.parse(crlf)
+    diff3 = lockfile.render(LOCK).replace("\n  ],\n", "\n  ],\n||||||| merged common ancestors\n=======\n", 1).encode()
+    with pytest.raises(LockError, match=r"merge conflict \(line \d+: \|\|\|\|\|\|\| merged common ancestors\)"):
+        lockfile.parse(diff3)
+
+
+def test_two_coauthors_adding_different_papers_merge_with_git_without_a_conflict(tmp_path):
+    import subprocess
+
+    def with_paper(record: Record, key: str) -> str:
+        return lockfile.render(Lock(LOCK.papers + (paper(record, key),), LOCK.retired))
+
+    base, ours, theirs = tmp_path / "base.lock", tmp_path / "ours.lock", tmp_path / "theirs.lock"
+    base.write_text(lockfile.render(LOCK), encoding="utf-8")
+    ours.write_text(with_paper(FPGM.with_(title="Another Paper", doi="10.0/a"), "a2024another"), encoding="utf-8")
+    theirs.write_text(with_paper(FPGM.with_(title="Yet Another", doi="10.0/b"), "k2b"), encoding="utf-8")
+    merged = subprocess.run(["git", "merge-file", "-p", ours, base, theirs], capture_output=True)
+    assert merged.returncode == 0, merged.stdout.decode()  # 0: no conflict
+    keys = {p.key for p in lockfile.parse(merged.stdout).papers}
+    assert keys == {p.key for p in LOCK.papers} | {"a2024another", "k2b"}
 
 
 @pytest.mark.parametrize("fraction", [0.1, 0.5, 0.9, 0.999])

@@ -141,6 +141,17 @@ def test_one_link_two_papers_pair_by_title():
     assert [m.paper.key for m in matches] == ["guo2016dynamic", "han2015learning"]
 
 
+def test_twin_rows_of_one_title_and_link_keep_their_own_years_entries():
+    # The list may give one paper a row in its preprint year and one in its venue year, same link.
+    link = "https://arxiv.org/abs/1510.00149"
+    papers = [paper("han2015deep", Row(DEEP, link, 2015)), paper("han2016deep", Row(DEEP, link, 2016))]
+    for order in (1, -1):
+        rows = [Row(DEEP, link, 2016), Row(DEEP, link, 2015)][::order]
+        matches, gone = match_rows(rows, papers)
+        assert [(m.paper.key, m.how) for m in matches] == [("han2016deep", SAME), ("han2015deep", SAME)][::order]
+        assert gone == []
+
+
 def test_a_row_is_never_matched_on_its_title_alone():
     # The lock knows the 2015 row; the list now has the same title in 2016 with another link:
     # a new row (its own key), and the 2015 entry has left the list.

@@ -12,7 +12,8 @@ import pytest
 from prune2bib import pipeline
 from prune2bib.errors import FrozenError
 from prune2bib.identify import identify
-from prune2bib.project import Options, export, lockfile
+from prune2bib.project import Options, export, lockfile, session
+from prune2bib.project.lockfile import Lock
 from prune2bib.project.session import entries_from_lock, lock_status
 from prune2bib.readme import Entry
 from prune2bib.record import PAPER_CONFERENCE, PREPRINT, Person, Provenance, Record
@@ -46,11 +47,13 @@ class Stub:
             source = "arxiv" if preprint else "dblp"
             record = Record(type=PREPRINT if preprint else PAPER_CONFERENCE, title=entry.title, authors=(Person("Doe", "Jane"),),
                             issued=(entry.year,), url=entry.url, types=entry.types, page="" if preprint else "1-9",
+                            container_title="" if preprint else f"Proceedings of {entry.venue}",
                             doi="" if preprint else f"10.5555/{entry.title.split()[0].lower()}")  # fmt: skip
-            fields = (("type", source), ("title", source), ("authors", source), ("issued", "readme"), ("types", "readme"))
-            fields += () if preprint else (("page", "dblp"),)
+            fields = (("type", source), ("title", source), ("authors", source), ("issued", "readme"))
+            fields += () if preprint else (("container_title", "venues"), ("page", "dblp"))
+            fields += (("types", "readme"),)
             out.append(pipeline.RowOutcome(entry, ident, record, "resolved", source, "", Provenance(fields),
-                                           fetched="2025-01-01T00:00:00+00:00", link_source="arxiv"))  # fmt: skip
+                                           fetched="2024-12-31T23:30:00-01:00", link_source="arxiv"))  # fmt: skip
         return out
 
 
@@ -90,14 +93,17 @@ def test_statuses_and_sources_in_the_lock(tmp_path, monkeypatch):
     assert (first.status, first.preprint_only, first.final) == ("resolved", True, True)
     assert (second.status, second.final) == ("not-found", True)
     assert (third.status, third.final) == ("failed", False)  # asked again on the next run
-    assert dict(first.sources)["title"] == lockfile.Source("arxiv", "2025-01-01T00:00:00+00:00")  # the link's record: the cache's date
+    assert dict(first.sources)["title"] == lockfile.Source("arxiv", "2025-01-01")  # the link's record: the cache's day (UTC)
     assert dict(first.sources)["types"] == lockfile.Source("readme")
-    assert first.checked == "2025-06-01T00:00:00+00:00" and first.key_state == "author" and second.key_state == "provisional"
+    assert first.checked == "2025-06-01" and first.key_state == "author" and second.key_state == "provisional"
 
 
 def test_the_published_source_of_a_field_is_dated_by_the_run_that_took_it(tmp_path, stub):
     paper = next(p for p in run(tmp_path).lock.papers if p.row.title == ROWS[0].title)
-    assert dict(paper.sources)["page"] == lockfile.Source("dblp", "2025-06-01T00:00:00+00:00")
+    assert dict(paper.sources)["page"] == lockfile.Source("dblp", "2025-06-01")
+    # the name the venue table gave is no service's answer: no day
+    assert dict(paper.sources)["container_title"] == lockfile.Source("venues")
+    assert '"container-title": {"source": "venues"}' in lockfile.render(Lock((paper,)))
 
 
 @pytest.mark.parametrize(
@@ -130,7 +136,7 @@ def test_update_asks_again_about_aged_preprint_only_and_not_found_rows(tmp_path,
     checked = export(ROWS, pipeline.RowFilter(), later, first.lock, resolve_settings=object())
     assert stub.asked == [ROWS[0].title, ROWS[1].title]  # the published row is final for good
     dates = {p.row.title: p.checked for p in checked.lock.papers}
-    assert dates[ROWS[0].title] == dates[ROWS[1].title] == "2025-07-02T00:00:00+00:00"  # checked now: not again for 30 days
+    assert dates[ROWS[0].title] == dates[ROWS[1].title] == "2025-07-02"  # checked now: not again for 30 days
     stub.asked.clear()
     export(ROWS, pipeline.RowFilter(), replace(later, update=False), first.lock, resolve_settings=object())
     assert stub.asked == []  # export alone never re-checks a final entry
@@ -143,7 +149,48 @@ def test_an_upgrade_is_reported(tmp_path, monkeypatch):
     later = replace(options(tmp_path), now=lambda: NOW + timedelta(days=31), update=True)
     result = export(ROWS, pipeline.RowFilter(), later, first.lock, resolve_settings=object())
     (upgraded,) = [c for c in result.changes if c.kind == "upgraded"]
-    assert upgraded.text.startswith("preprint -> published") and upgraded.key == "doe2019filter"
+    assert upgraded.text == "preprint -> published: Proceedings of CVPR 2019 (dblp)" and upgraded.key == "doe2019filter"
+
+
+def changed_lines(old: Lock, new: Lock) -> list[tuple[str, str]]:
+    before, after = lockfile.render(old).splitlines(), lockfile.render(new).splitlines()
+    assert len(before) == len(after)
+    return [(a.strip(), b.strip()) for a, b in zip(before, after) if a != b]
+
+
+def test_a_recheck_that_finds_the_same_record_moves_only_its_checked_day(tmp_path, monkeypatch):
+    monkeypatch.setattr(pipeline, "resolve_rows", Stub(preprint_only=[ROWS[0].title]))
+    first = run(tmp_path)
+    later = replace(options(tmp_path), now=lambda: NOW + timedelta(days=31), update=True)
+    again = export(ROWS, pipeline.RowFilter(), later, first.lock, resolve_settings=object())
+    assert changed_lines(first.lock, again.lock) == [('"checked": "2025-06-01",', '"checked": "2025-07-02",')]
+    # and the lock file is rewritten for it: else the row would be asked again at every update
+    lockfile.write(later.lock_path, first.lock)
+    assert session.write(again, later) is True
+    assert later.lock_path.read_text(encoding="utf-8") == lockfile.render(again.lock)
+
+
+def test_a_retitled_row_keeps_the_days_of_the_values_that_did_not_change(tmp_path, stub):
+    first = run(tmp_path)
+    later = replace(options(tmp_path), now=lambda: NOW + timedelta(days=40))
+    retitled = replace(ROWS[2], title=ROWS[2].title + " for Efficient Neural Networks")
+    again = export([*ROWS[:2], retitled], pipeline.RowFilter(), later, first.lock, resolve_settings=object())
+    (paper,) = [p for p in again.lock.papers if p.row == session.row_of(retitled)]
+    sources = dict(paper.sources)
+    assert sources["title"] == lockfile.Source("dblp", "2025-07-11")  # a new title: the day it was taken
+    assert sources["authors"] == sources["page"] == lockfile.Source("dblp", "2025-06-01")  # as they were
+    assert sources["container_title"] == lockfile.Source("venues")
+    assert paper.checked == "2025-07-11"
+
+
+def test_two_coauthors_updating_the_same_change_on_one_day_write_the_same_lock(tmp_path, stub):
+    # Same text, so git merges their two commits without a conflict.
+    base = run(tmp_path, ROWS[:2]).lock
+    morning = replace(options(tmp_path), now=lambda: NOW + timedelta(days=9, hours=8))
+    evening = replace(options(tmp_path), now=lambda: NOW + timedelta(days=9, hours=23, minutes=59))
+    alice = export(ROWS, pipeline.RowFilter(), morning, base, resolve_settings=object()).lock
+    bob = export(ROWS, pipeline.RowFilter(), evening, base, resolve_settings=object()).lock
+    assert lockfile.render(alice) == lockfile.render(bob)
 
 
 def test_failed_rows_are_asked_again_by_the_next_export(tmp_path, monkeypatch):
@@ -157,7 +204,7 @@ def test_failed_rows_are_asked_again_by_the_next_export(tmp_path, monkeypatch):
     fixed = export(ROWS, pipeline.RowFilter(), later, first.lock, resolve_settings=object())
     assert stub.asked == [ROWS[2].title]
     paper = next(p for p in fixed.lock.papers if p.row.title == ROWS[2].title)
-    assert (paper.status, paper.checked) == ("resolved", "2025-06-02T00:00:00+00:00")
+    assert (paper.status, paper.checked) == ("resolved", "2025-06-02")
 
 
 def test_refresh_and_another_prefer_resolve_every_row_again_but_keep_the_keys(tmp_path, stub):

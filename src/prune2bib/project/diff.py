@@ -20,7 +20,7 @@ from dataclasses import dataclass, fields
 from prune2bib.record import Record
 
 from . import csl
-from .lockfile import Paper
+from .lockfile import PUBLISHED_SOURCES, Paper
 
 KINDS = ("added", "removed", "retitled", "relinked", "moved", "venue", "upgraded", "changed", "key")
 # The list's own fields of a record: their changes show as the row's (moved, venue), not the record's.
@@ -55,7 +55,7 @@ def compare(old: Paper | None, new: Paper, replaced_key: str = "") -> list[Chang
         changes.append(Change("venue", key, f"{_place(old)} -> {_place(new)}"))
     if new.published and not old.published:
         was = "preprint" if old.status in ("resolved", "partial") else f"{old.status}"
-        changes.append(Change("upgraded", key, f"{was} -> published: {_venue_of(new.record)} ({_source(new, 'container_title')})"))
+        changes.append(Change("upgraded", key, f"{was} -> published: {_venue_of(new.record)} ({_published_by(new)})"))
     else:
         changed = record_changes(old.record, new.record)
         if old.row.title != new.row.title:
@@ -115,5 +115,7 @@ def _venue_of(record: Record) -> str:
     return f"{name} {record.year}" if record.year else name
 
 
-def _source(paper: Paper, field_name: str) -> str:
-    return next((s.name for n, s in paper.sources if n == field_name), "?")
+def _published_by(paper: Paper) -> str:
+    """The service that gave the published version (its record type first: DBLP, say, rather than
+    Crossref that filled the pages)."""
+    return next((s.name for _, s in paper.sources if s.name in PUBLISHED_SOURCES), "?")

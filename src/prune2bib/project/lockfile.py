@@ -18,13 +18,19 @@ changed. Per paper:
                 link) — final; partial (a record, but a service failed) · failed · offline (not
                 in the cache) · readme (not resolved) — asked again on the next run
     reason      why the row is not (fully) resolved, or '' 
-    checked     when the row was last resolved (ISO 8601 UTC); `update` asks preprint-only and
+    checked     the day (UTC) the row was last resolved; `update` asks preprint-only and
                 not-found rows again once this is older than the preprint max age
     record      the exported record, CSL-shaped (`csl.py`)
-    sources     per record field a service gave: the service and when its answer was fetched
-                (exact for the record of the row's own link, which the cache dates; for the others
-                — a DBLP listing, a Crossref fill — when the resolving run took it). A field not
-                listed here is the list's own: title, venue, year, link, types, code
+    sources     per record field a service gave: the service and the day (UTC) the lock took
+                this value from it (for the record of the row's own link, the day the cache
+                fetched it; for the others — a DBLP listing, a Crossref fill — the day of the run
+                that took it). A value asked again and found the same keeps its day: only
+                `checked` moves. `venues` (the name prune2bib's venue table gives a known venue)
+                has no day. A field not listed here is the list's own: title, venue, year, link,
+                types, code
+
+Dates are days, not instants, so that two co-authors who update the lock for the same change of
+the list on the same day write the same text, which git merges without a conflict.
 
 `taxonomy` records the list's type codes, their names and order (its legend), so that the lock's
 own rows give the same groups and tags as the list did. `retired-keys` keeps the keys of papers
@@ -69,6 +75,7 @@ FINAL_STATUSES = ("resolved", "not-found", "refused", "skipped")
 RETRY_STATUSES = ("partial", "failed", "offline", "readme")
 STATUSES = FINAL_STATUSES + RETRY_STATUSES
 PUBLISHED_SOURCES = frozenset({"dblp", "crossref", "openreview"})  # sources of a published version
+SERVICES = PUBLISHED_SOURCES | {"arxiv"}  # the sources whose answers are fetched, and so dated
 PREFER = ("published", "preprint")
 LIST_SOURCE = "readme"  # a record field the list itself gave: not written under "sources"
 # Characters BibTeX, biber or LaTeX's \cite cannot take in a key.
@@ -99,7 +106,7 @@ class Row:
 @dataclass(frozen=True)
 class Source:
     name: str  # 'dblp', 'crossref', 'openreview', 'arxiv', 'readme'
-    fetched: str = ""  # ISO 8601 UTC; '' for the list's own fields
+    fetched: str = ""  # the day, ISO 8601 (UTC); '' for the list's own fields and the venue table
 
 
 @dataclass(frozen=True)
@@ -317,12 +324,32 @@ def read(path: Path) -> Lock | None:
 def parse(data: bytes, path: Path | str = "prune2bib.lock") -> Lock:
     try:
         return _parse(data)
+    except _Conflict as conflict:
+        raise LockError(f"lock {path} has an unresolved merge conflict ({conflict}): keep one side (`git checkout --ours {path}`, "
+                        f"or --theirs) and run `prune2bib update`, which resolves the other side's new rows again") from None  # fmt: skip
     except _Problem as problem:
         raise LockError(f"lock {path} is broken: {problem} (restore it from version control, or delete it to resolve afresh)") from None
 
 
 class _Problem(ValueError):
     pass
+
+
+class _Conflict(_Problem):
+    """Git's conflict markers: two co-authors' updates of the lock that git could not merge."""
+
+
+# A line git writes around the two sides of a conflict; never a line of a lock (JSON has no raw
+# newline in a string, and every line of a lock starts with a space, a brace or a bracket).
+_CONFLICT_MARKER = re.compile(rb"^(?:<{7}|\|{7}|>{7})(?:[ \r].*)?$|^={7}\r?$", re.MULTILINE)
+
+
+def _conflict(data: bytes) -> _Conflict | None:
+    marker = _CONFLICT_MARKER.search(data)
+    if marker is None:
+        return None
+    line = data.count(b"\n", 0, marker.start()) + 1
+    return _Conflict(f"line {line}: {marker.group().decode('utf-8', 'replace').strip()[:40]}")
 
 
 def _parse(data: bytes) -> Lock:
@@ -333,7 +360,7 @@ def _parse(data: bytes) -> Lock:
     except UnicodeDecodeError as err:
         raise _Problem(f"not UTF-8 text (byte {err.start})") from None
     except json.JSONDecodeError as err:
-        raise _Problem(f"line {err.lineno} column {err.colno}: {err.msg}") from None
+        raise _conflict(data) or _Problem(f"line {err.lineno} column {err.colno}: {err.msg}") from None
     if not isinstance(top, dict) or FORMAT_KEY not in top:
         raise _Problem(f'not a prune2bib lock (no "{FORMAT_KEY}" version field)')
     version = top[FORMAT_KEY]

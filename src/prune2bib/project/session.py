@@ -30,7 +30,7 @@ from prune2bib.record import Provenance, Record
 from prune2bib.taxonomy import AWESOME_PRUNING, Taxonomy
 
 from . import csl, diff, keys, lockfile
-from .lockfile import LIST_SOURCE, Lock, Paper, Row, Source
+from .lockfile import LIST_SOURCE, SERVICES, Lock, Paper, Row, Source
 from .rows import match_rows
 
 ProgressBar = Callable[[int], ContextManager[Callable[[int], None]]]
@@ -93,7 +93,7 @@ def export(
     retired = base.retired + tuple(keys.retire(p.key, p.key_state, p.record) for p in gone)
     slots = [keys.Slot(outcomes[i].record, *_key_of(matches[i].paper)) for i in selected]
     keying = keys.assign(slots, [p.key for p in kept], retired, legacy)
-    checked = options.now().astimezone(timezone.utc).isoformat(timespec="seconds")
+    checked = day(options.now())
     papers, keyed, changes = list(kept), [], []
     # A "new" row that took back the key of an entry gone from the list is that paper, moved (to
     # another year's table, with another link): one change, not a removal and an addition.
@@ -176,6 +176,8 @@ def _aged(paper: Paper, options: Options) -> bool:
         then = datetime.fromisoformat(paper.checked)
     except ValueError:
         return True
+    if then.tzinfo is None:  # a day (or a time written without its zone): UTC
+        then = then.replace(tzinfo=timezone.utc)
     if options.max_age_days is not None:
         days = options.max_age_days
     else:
@@ -243,9 +245,20 @@ def _relocked(paper: Paper, given: keys.Given, row: Row, record: Record) -> Pape
 def _paper(given: keys.Given, row: Row, outcome: pipeline.RowOutcome, old: Paper | None, checked: str, aged: bool) -> Paper:
     sources = tuple((name, Source(src, _fetched(src, outcome, checked))) for name, src in outcome.provenance.fields)
     new = Paper(given.key, given.state, row, lock_status(outcome), outcome.record.with_(id=given.key), outcome.reason, checked, sources)
-    if old is not None and not aged and _same_answer(old, new):
+    if old is None:
+        return new
+    if not aged and _same_answer(old, new):
         return old  # asked again (not final, or --refresh) and told the same: the lock keeps its dates
-    return new
+    return replace(new, sources=_kept_dates(old, new))
+
+
+def _kept_dates(old: Paper, new: Paper) -> tuple[tuple[str, Source], ...]:
+    """The new entry's sources, a value the same source gave before keeping the day it was taken:
+    a retitle, or a re-check that found the same record, changes the lines that changed."""
+    before = dict(old.sources)
+    return tuple((name, before[name]) if name in before and before[name].name == src.name
+                 and getattr(old.record, name) == getattr(new.record, name) else (name, src)
+                 for name, src in new.sources)  # fmt: skip
 
 
 def _same_answer(old: Paper, new: Paper) -> bool:
@@ -256,13 +269,24 @@ def _same_answer(old: Paper, new: Paper) -> bool:
 
 
 def _fetched(source: str, outcome: pipeline.RowOutcome, checked: str) -> str:
-    """When a field's source answered: the cache's fetch time of the row's own link record; for
-    the other sources (a DBLP listing, a Crossref fill) the time this run took their answer."""
-    if source == LIST_SOURCE:
+    """The day a field's service answered: the cache's fetch day of the row's own link record; for
+    the other services (a DBLP listing, a Crossref fill) the day this run took their answer; none
+    for what no service said (the list's own fields, the venue table's names)."""
+    if source not in SERVICES:
         return ""
     if source == outcome.link_source and outcome.fetched:
-        return outcome.fetched
+        try:
+            return day(datetime.fromisoformat(outcome.fetched))
+        except ValueError:  # not a time the cache writes: the day of this run
+            return checked
     return checked
+
+
+def day(when: datetime) -> str:
+    """'2025-06-01': the lock's dates are UTC days (see lockfile's docstring)."""
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return when.astimezone(timezone.utc).date().isoformat()
 
 
 def lock_status(outcome: pipeline.RowOutcome) -> str:
