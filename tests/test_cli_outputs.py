@@ -189,6 +189,15 @@ def test_summary_says_how_many_entries_were_written(work):
     assert out.read_text().count("TY  - ") == 13
 
 
+def test_one_row_is_counted_in_the_singular(work):
+    out = work / "refs.bib"
+    result = export("--year", "2015", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    lines = result.stderr.splitlines()
+    assert lines[-2:] == [f"prune2bib: {work / 'prune2bib.lock'} is new: 1 paper",
+                          f"prune2bib: 1 row, 1 readme (1× not resolved (README data only)); 1 entry written to {out}"]  # fmt: skip
+
+
 def test_output_keeps_an_ordinary_file_mode(work):
     out = work / "refs.bib"
     old = os.umask(0o022)

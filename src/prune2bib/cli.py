@@ -342,7 +342,8 @@ def _tell_changes(result, options, *, full: bool, dry_run: bool) -> None:
         click.echo(f"prune2bib: took {result.migrated} citation key(s) from {result.migrated_from}{renamed}; keys now live in {path}", err=True)
     changes = result.changes
     if result.old is None and not (full or dry_run):
-        click.echo(f"prune2bib: {path} is new: {len(result.lock.papers)} papers", err=True)
+        papers = len(result.lock.papers)
+        click.echo(f"prune2bib: {path} is new: {papers} paper{'s' if papers != 1 else ''}", err=True)
     elif changes:
         verb = "would change" if dry_run else "changed"
         click.echo(f"prune2bib: {path} {verb}: {project.diff.counts(changes)}", err=not dry_run)

@@ -171,7 +171,7 @@ def summary(outcomes: list[RowOutcome]) -> str:
         counts[o.status] = counts.get(o.status, 0) + 1
         if o.status not in RESOLVED_STATUSES:
             reasons[_reason_kind(o.reason)] = reasons.get(_reason_kind(o.reason), 0) + 1
-    parts = [f"{len(outcomes)} rows"] + [f"{n} {s}" for s, n in sorted(counts.items())]
+    parts = [f"{len(outcomes)} row{'s' if len(outcomes) != 1 else ''}"] + [f"{n} {s}" for s, n in sorted(counts.items())]
     line = ", ".join(parts)
     if reasons:
         line += " (" + "; ".join(f"{n}× {r}" for r, n in sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))) + ")"
