@@ -83,10 +83,12 @@ def clean_text(text: str) -> str:
 
 def escape_text(text: str, ascii: bool = False) -> str:
     """Plain text -> LaTeX that typesets as that text (no capital protection)."""
-    return _escape_raw(clean_text(text), ascii)
+    return _escape_raw(clean_text(text), ascii) if text else text
 
 
 def _escape_raw(text: str, ascii: bool) -> str:
+    if text == " ":  # between two words of a title: most calls
+        return text
     escaped = _SPECIALS.sub(lambda m: ESCAPES[m.group()], text)
     escaped = _LIGATURE.sub(r"\g<0>{}", escaped)
     return _encode_unicode(escaped, ascii)
