@@ -15,11 +15,10 @@ from pathlib import Path
 
 import click
 
-from prune2bib import __version__, errata, outputs, pipeline, preflight, project, readme_source, settings, writers
+from prune2bib import __version__, outputs, pipeline, preflight, project, readme_source, settings, writers
 from prune2bib.errors import EXIT_UNRESOLVED, NetworkError, NothingSelected, Prune2bibError, UsageError, exit_codes
 from prune2bib.lists.columns import parse_overrides
 from prune2bib.readme import ParsedList, read_list
-from prune2bib.selection import explain_empty
 from prune2bib.taxonomy import Taxonomy
 
 EXIT_INTERRUPTED = 130
@@ -163,14 +162,20 @@ def _selected_rows(entries, row_filter: pipeline.RowFilter, taxonomy: Taxonomy):
     """The rows the filters select; none is an error that names the values that would match."""
     rows = pipeline.select_rows(entries, row_filter)
     if not rows:
-        raise NothingSelected(f"{explain_empty(entries, row_filter, taxonomy.codes)}; nothing written")
+        raise NothingSelected(f"{_explain_empty(entries, row_filter, taxonomy)}; nothing written")
     return rows
+
+
+def _explain_empty(entries, row_filter: pipeline.RowFilter, taxonomy: Taxonomy) -> str:
+    from prune2bib.selection import explain_empty  # only a run that selects nothing needs it
+
+    return explain_empty(entries, row_filter, taxonomy.codes)
 
 
 def _check_selected(entries, row_filter: pipeline.RowFilter, taxonomy: Taxonomy) -> None:
     """`_selected_rows`' error, without preparing the rows (the lock's session does that)."""
     if not any(row_filter.accepts(e) for e in entries):
-        raise NothingSelected(f"{explain_empty(entries, row_filter, taxonomy.codes)}; nothing written")
+        raise NothingSelected(f"{_explain_empty(entries, row_filter, taxonomy)}; nothing written")
 
 
 @click.group(name="prune2bib", cls=Prune2bibGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -461,6 +466,8 @@ def check(readme_spec, columns, do_resolve, offline, mailto):
         preflight.check_cache()
     parsed = _load_list(readme_spec, offline=offline, columns=columns)
     entries = list(parsed.entries)
+    from prune2bib import errata  # `check` only
+
     found = errata.find_errata(entries, parsed.taxonomy, parsed.skipped)
     if do_resolve:
         rows = pipeline.select_rows(entries, pipeline.RowFilter())

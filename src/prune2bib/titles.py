@@ -182,7 +182,7 @@ def _unglued(word: str, vocabulary: Vocabulary) -> str:
 
 
 def _recased(word: str, vocabulary: Vocabulary) -> str:
-    if any(ch.isupper() for ch in word[1:]):
+    if any(map(str.isupper, word[1:])):  # (map: no Python frame per letter, for every word of every title)
         return word  # mixed case or an acronym: written on purpose
     named = [n for n in _proper_nouns_by_fold().get(word.casefold(), ()) if n != word]
     if named and (word.islower() or _CAMEL.search(named[0])) and len(word) > 3:
@@ -194,15 +194,19 @@ def _recased(word: str, vocabulary: Vocabulary) -> str:
 
 
 def _recased_phrases(title: str) -> tuple[str, list[Slip]]:
-    _, phrases = proper_nouns()
     slips = []
-    for phrase in phrases:
-        if phrase.lower() not in title:
+    for phrase, lowered in _lowered_phrases():
+        if lowered not in title:
             continue  # (the same answer, without two regex passes per listed name for every title)
-        for match in re.finditer(rf"(?<!\w){re.escape(phrase.lower())}(?!\w)", title):
-            slips.append(Slip("title-case", match.group(0), phrase))
-        title = re.sub(rf"(?<!\w){re.escape(phrase.lower())}(?!\w)", phrase, title)
+        pattern = _whole_words(lowered)
+        slips += [Slip("title-case", match.group(0), phrase) for match in pattern.finditer(title)]
+        title = pattern.sub(phrase, title)
     return title, slips
+
+
+@lru_cache(maxsize=1)
+def _lowered_phrases() -> tuple[tuple[str, str], ...]:
+    return tuple((phrase, phrase.lower()) for phrase in proper_nouns()[1])
 
 
 def row_title(entry, vocabulary: Vocabulary) -> str:
