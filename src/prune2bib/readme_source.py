@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 from typing import BinaryIO, Callable
 
+from prune2bib import datafiles
 from prune2bib.environment import README_URL_ENV
 from prune2bib.errors import NetworkError, ReadmeError
 from prune2bib.readme import load_readme_text
@@ -44,9 +45,7 @@ def load(spec: str | None, *, offline: bool = False) -> tuple[str, str]:
 
 
 def bundled() -> tuple[str, str]:
-    from importlib import resources
-
-    data = resources.files("prune2bib").joinpath("data/awesome-pruning-README.md").read_bytes()
+    data = datafiles.read_bytes("awesome-pruning-README.md")
     return load_readme_text(data), "the snapshot bundled with prune2bib (upstream commit 45ac58b, 2024-04-04)"
 
 

@@ -22,9 +22,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from importlib import resources
 from typing import Iterable
 
+from prune2bib import datafiles
 from prune2bib.readme import repaired_title
 
 _EDGE = "\"'()[]{}:;,.!?“”‘’"  # stripped from a word's ends
@@ -82,7 +82,7 @@ def _words(title: str) -> list[str]:
 @lru_cache(maxsize=1)
 def proper_nouns() -> tuple[frozenset[str], tuple[str, ...]]:
     """(single-word names, phrases) from data/proper-nouns.txt."""
-    text = resources.files("prune2bib").joinpath("data/proper-nouns.txt").read_text(encoding="utf-8")
+    text = datafiles.read_text("proper-nouns.txt")
     names = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
     words = frozenset(n for n in names if not re.search(r"[\s-]", n))
     phrases = tuple(sorted((n for n in names if re.search(r"[\s-]", n)), key=len, reverse=True))
