@@ -31,6 +31,7 @@ _EDGE = "\"'()[]{}:;,.!?“”‘’"  # stripped from a word's ends
 _SPACE_BEFORE = re.compile(r"(?<=[^\W_])[ \t]+([:;,?!])(?=\s|$)")
 _HUMP = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")  # where a capitalised word starts inside a word
 _CAPITALISED = re.compile(r"[A-Z][a-z]+")
+_JOINERS = re.compile(r"([-/])")
 _CAMEL = re.compile(r"[a-z][A-Z]")  # AutoML, ResNet (not Fine-Tuning, not CNN)
 
 
@@ -166,9 +167,11 @@ def _name_before_colon(title: str) -> str:
 
 
 def _unglued(word: str, vocabulary: Vocabulary) -> str:
-    if vocabulary.forms[word] > 1 or any(ch.isdigit() for ch in word):
+    if vocabulary.forms[word] > 1 or any(map(str.isdigit, word)):
         return word
-    pieces = re.split(r"([-/])", word)
+    if not _HUMP.search(word):
+        return word  # no capital after a small letter: nothing glued (most words)
+    pieces = _JOINERS.split(word)
     for index in range(0, len(pieces), 2):
         humps = [m.start() for m in _HUMP.finditer(pieces[index])]
         if len(humps) != 1:
