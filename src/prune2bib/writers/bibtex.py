@@ -55,7 +55,9 @@ def render_bibtex(groups: Sequence[Group], options: WriteOptions) -> str:
 def _write(library: Library) -> str:
     fmt = BibtexFormat()
     fmt.indent = "  "
-    fmt.value_column = "auto"
+    # The column bibtexparser's "auto" picks (after the longest field key and " = "), counted
+    # here without the dict of fields per entry that "auto" builds: a sixth of the writer's time.
+    fmt.value_column = max((len(field.key) for entry in library.entries for field in entry.fields), default=0) + 3
     fmt.trailing_comma = True
     fmt.block_separator = "\n"
     # The values arrive enclosed (`_enclosed`), so no middleware runs: AddEnclosingMiddleware
