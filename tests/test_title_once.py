@@ -10,6 +10,7 @@ BibTeX .bbl.
 
 from __future__ import annotations
 
+import functools
 import re
 import shutil
 import subprocess
@@ -33,6 +34,7 @@ UPSTREAM_LIST = DATA / "awesome-pruning-README-upstream.md"
 OTHER_LISTS = sorted((DATA / "lists").glob("*.md"))  # journals and preprints too: @article, @misc
 
 
+@functools.cache  # each TeX test reads it twice; nothing changes it
 def _authorless_bib(rows: int | None = None, path: Path = UPSTREAM_LIST) -> tuple[str, dict[str, str]]:
     """The README-only export of a real list: (BibTeX text, {key: title})."""
     entries = parse_readme(path.read_text(encoding="utf-8"))
