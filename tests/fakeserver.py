@@ -187,7 +187,10 @@ class LoopbackServer:
 
     def __enter__(self):
         self._httpd = _QuietOnHangUp(("127.0.0.1", 0), self._handler_class())
-        threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+        # shutdown() waits for the serving loop to look at its flag, once per poll_interval: 0.05 s
+        # cost ~35 ms per server stopped (~8 s a run, ~250 servers); 0.01 s wakes a thread 100
+        # times a second, a few microseconds of CPU each.
+        threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True).start()
         self._stopped = threading.Event()
         threading.Thread(target=self._watchdog, args=(self._httpd, self._stopped), daemon=True).start()
         return self
