@@ -93,3 +93,30 @@ def test_a_changed_row_is_resolved_and_only_that_one(locked_project, tmp_path):
     assert done["resolve_rows"] == 1 and done["caches"] == 1
     rows = len(WARM_ROWS)
     assert stderr.splitlines()[-1].startswith(f"prune2bib: {rows} rows, 1 cache-miss, {rows - 1} locked")
+
+
+# The resolve stage and what only it needs: a run from the lock loads none of them (each costs
+# import time on every warm run: issue 9's warm path is measured in tenths of a second).
+RESOLVE_STAGE = ("prune2bib.resolve", "prune2bib.http", "prune2bib.cache", "prune2bib.published", "prune2bib.listings",
+                 "sqlite3", "rapidfuzz", "rispy")  # fmt: skip (not socket: the tests' loopback guard loads it)
+
+EXPORT_THEN_LIST_MODULES = """
+import json, sys
+from prune2bib.cli import main
+try:
+    main(sys.argv[2:], prog_name="prune2bib")
+except SystemExit as end:
+    code = end.code or 0
+open(sys.argv[1], "w").write(json.dumps({{"code": code, "loaded": [m for m in {modules!r} if m in sys.modules]}}))
+"""
+
+
+@pytest.mark.parametrize("args", [["--readme", "README.md"], ["--frozen"]], ids=["online", "frozen"])
+def test_a_warm_export_from_the_lock_never_imports_the_resolve_stage(locked_project, tmp_path, args):
+    code = EXPORT_THEN_LIST_MODULES.format(modules=RESOLVE_STAGE)
+    result = tmp_path / "loaded.json"
+    out = f"modules-{len(args)}.bib"  # beside the project's lock
+    done = subprocess.run([sys.executable, "-c", code, str(result), "export", *args, "-o", out],
+                          cwd=locked_project, env=child_env(None, locked_project), capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert json.loads(result.read_text()) == {"code": 0, "loaded": []}, done.stderr

@@ -442,3 +442,12 @@ def test_a_sources_names_point_to_the_tables_venue(names, venue_id):
 def test_a_source_name_the_table_does_not_know_points_nowhere():
     assert venues.venue_of_names("", "", "Proceedings of the 1st Workshop on Synthetic Things, SYN 2020, Vienna") is None
     assert venues.venue_of_names("", "", "arXiv") is None  # a preprint server is no published venue
+
+
+def test_the_compiled_table_is_the_toml():
+    """prune2bib reads data/venues.json; people edit data/venues.toml. After an edit of the TOML,
+    run `python tests/tools/compile_venues.py`."""
+    from prune2bib import datafiles
+
+    assert datafiles.read_text(venues.COMPILED) == venues.compiled(venues.source_data()), \
+        "data/venues.json is not data/venues.toml: run python tests/tools/compile_venues.py"  # fmt: skip

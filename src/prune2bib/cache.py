@@ -36,16 +36,13 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Callable
 
-import platformdirs
-
 from prune2bib import listings
+from prune2bib.environment import CACHE_FILE_NAME, MAX_AGE_ENV, default_cache_dir, preprint_max_age_days  # noqa: F401 - used here and by callers
 from prune2bib.errors import CacheError
 from prune2bib.record import PREPRINT, CodeLink, Person, Record
 
-FILE_NAME = "records.sqlite3"
+FILE_NAME = CACHE_FILE_NAME
 SCHEMA_VERSION = 2
-MAX_AGE_ENV = "PRUNE2BIB_PREPRINT_MAX_AGE_DAYS"
-DEFAULT_PREPRINT_MAX_AGE_DAYS = 30.0
 FOUND, NOT_FOUND = "found", "not-found"
 _LOCKED_HINT = "is locked by another process; try again when it has finished"
 _PACE = "pace:"  # meta rows 'pace:<service>' -> {"interval": seconds, "until": ISO time}
@@ -83,26 +80,6 @@ CREATE TABLE IF NOT EXISTS listing_keys (
     PRIMARY KEY (listing, key, n)
 ) WITHOUT ROWID;
 """
-
-
-def default_cache_dir() -> Path:
-    return Path(os.environ.get("PRUNE2BIB_CACHE_DIR") or platformdirs.user_cache_dir("prune2bib"))
-
-
-def preprint_max_age_days() -> float:
-    """`PRUNE2BIB_PREPRINT_MAX_AGE_DAYS`, or 30; a bad value is a usage error, not a silent default."""
-    raw = os.environ.get(MAX_AGE_ENV, "").strip()
-    if not raw:
-        return DEFAULT_PREPRINT_MAX_AGE_DAYS
-    try:
-        days = float(raw)
-    except ValueError:
-        days = -1.0
-    if days < 0:
-        from prune2bib.errors import UsageError
-
-        raise UsageError(f"{MAX_AGE_ENV} must be a number of days >= 0, not {raw!r}")
-    return days
 
 
 @dataclass(frozen=True)

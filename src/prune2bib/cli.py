@@ -15,11 +15,10 @@ from pathlib import Path
 
 import click
 
-from prune2bib import __version__, errata, outputs, pipeline, preflight, project, readme_source, resolve, settings, writers
+from prune2bib import __version__, outputs, pipeline, preflight, project, readme_source, settings, writers
 from prune2bib.errors import EXIT_UNRESOLVED, NetworkError, NothingSelected, Prune2bibError, UsageError, exit_codes
 from prune2bib.lists.columns import parse_overrides
 from prune2bib.readme import ParsedList, read_list
-from prune2bib.selection import explain_empty
 from prune2bib.taxonomy import Taxonomy
 
 EXIT_INTERRUPTED = 130
@@ -163,8 +162,20 @@ def _selected_rows(entries, row_filter: pipeline.RowFilter, taxonomy: Taxonomy):
     """The rows the filters select; none is an error that names the values that would match."""
     rows = pipeline.select_rows(entries, row_filter)
     if not rows:
-        raise NothingSelected(f"{explain_empty(entries, row_filter, taxonomy.codes)}; nothing written")
+        raise NothingSelected(f"{_explain_empty(entries, row_filter, taxonomy)}; nothing written")
     return rows
+
+
+def _explain_empty(entries, row_filter: pipeline.RowFilter, taxonomy: Taxonomy) -> str:
+    from prune2bib.selection import explain_empty  # only a run that selects nothing needs it
+
+    return explain_empty(entries, row_filter, taxonomy.codes)
+
+
+def _check_selected(entries, row_filter: pipeline.RowFilter, taxonomy: Taxonomy) -> None:
+    """`_selected_rows`' error, without preparing the rows (the lock's session does that)."""
+    if not any(row_filter.accepts(e) for e in entries):
+        raise NothingSelected(f"{_explain_empty(entries, row_filter, taxonomy)}; nothing written")
 
 
 @click.group(name="prune2bib", cls=Prune2bibGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -270,7 +281,7 @@ def _export(readme_spec, columns, types, years, since, until, venues, fmt, outpu
         click.echo(f"prune2bib: reading {listed.origin}{summary}", err=True)
         taxonomy, entries = listed.taxonomy, listed.entries
         names, row_filter = _type_names(taxonomy, type_names), _row_filter(taxonomy, types, years, since, until, venues)
-        _selected_rows(entries, row_filter, taxonomy)  # none selected: an error before any work
+        _check_selected(entries, row_filter, taxonomy)  # none selected: an error before any work
         result = project.export(entries, row_filter, options, old, resolve_settings, settings.progress_bar,
                                 taxonomy=listed.taxonomy if listed.parsed is not None else None)  # fmt: skip
         outcomes = result.outcomes
@@ -299,7 +310,7 @@ def _export(readme_spec, columns, types, years, since, until, venues, fmt, outpu
     if report:
         outputs.write_atomic(report, "".join(o.report_line() + "\n" for o in outcomes), "--report")
     if not exported:
-        if resolve.reached_no_service(outcomes):
+        if _reached_no_service(outcomes):
             _fail(f"{_no_service_line(outcomes)}; --resolved-only leaves nothing: nothing written", NetworkError.exit_code)
         raise NothingSelected(f"{pipeline.summary(outcomes)}; no row was resolved, so --resolved-only leaves nothing: nothing written")
     written = _write_output([o.record for o in exported], fmt, options, output, split)
@@ -314,7 +325,7 @@ def _exit_status(outcomes, strict: bool) -> int:
     """0; 4 when no service could be reached; 8 under --strict when rows stay unresolved (README).
     Rows taken from the lock asked nothing: an old failure recorded there is not this run's."""
     asked = [o for o in outcomes if not o.from_lock]
-    if resolve.reached_no_service(asked):
+    if _reached_no_service(asked):
         click.echo(f"prune2bib: {_no_service_line(asked)}: rows that needed one hold the README's data only", err=True)
         return NetworkError.exit_code
     left = [o for o in outcomes if o.status not in pipeline.RESOLVED_STATUSES]
@@ -324,7 +335,17 @@ def _exit_status(outcomes, strict: bool) -> int:
     return 0
 
 
+def _reached_no_service(outcomes) -> bool:
+    if not outcomes:  # nothing was asked (every row from the lock): the resolve stage is not loaded
+        return False
+    from prune2bib import resolve
+
+    return resolve.reached_no_service(outcomes)
+
+
 def _no_service_line(outcomes) -> str:
+    from prune2bib import resolve
+
     dead = "; ".join(f"{service} {why}" for service, why in resolve.unreachable_services(outcomes).items())
     return f"no service could be reached ({dead})"
 
@@ -445,6 +466,8 @@ def check(readme_spec, columns, do_resolve, offline, mailto):
         preflight.check_cache()
     parsed = _load_list(readme_spec, offline=offline, columns=columns)
     entries = list(parsed.entries)
+    from prune2bib import errata  # `check` only
+
     found = errata.find_errata(entries, parsed.taxonomy, parsed.skipped)
     if do_resolve:
         rows = pipeline.select_rows(entries, pipeline.RowFilter())

@@ -49,6 +49,7 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from prune2bib import __version__
+from prune2bib.environment import DBLP_INTERVAL_S, MAILTO_ENV, SERVICES, Service, base_url  # noqa: F401 - the HTTP layer's names
 from prune2bib.errors import NetworkError, UsageError
 
 if TYPE_CHECKING:  # imported for real on first use (see the module docstring)
@@ -73,7 +74,6 @@ def project_url() -> str:
     return ((meta.get("Home-page") if meta else None) or "").strip()
 
 
-MAILTO_ENV = "PRUNE2BIB_MAILTO"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
 
@@ -100,55 +100,11 @@ def _client_errors() -> tuple[type[Exception], ...]:
     return (requests.exceptions.RequestException, httpx2.HTTPError)
 
 
-# DBLP publishes no rate limit; it answers bursts with an HTML 429 page and may block an address
-# for a while. Users of other DBLP clients in 2025-26 needed 5-7 s between requests:
-# volkm/bibtex-dblp PR #20 (2025-12-18: "5-7 seconds delays in-between requests seem to work
-# well"; its CLI default is 5 s, its own test suite uses 7 s, commit b81cb662, 2026-01-26), and
-# kasnerz/reffix issue #28 (2026-07) hit DBLP's 429 on a 250-entry file without pacing. We take
-# the low end, 5 s (a cold export of the whole list sends ~50 DBLP requests: about 4 minutes);
-# a stricter DBLP costs one 429, after which the learned interval holds (see `Http._learn`).
-DBLP_INTERVAL_S = 5.0
 # How long a learned (raised) interval is remembered across runs, and the most a 429 may raise
 # an interval to: a server asking for more than a minute between requests is blocking us, not
 # pacing us (its Retry-After is still waited, within `RetryPolicy.max_retry_after_wait`).
 LEARNED_PACE_DAYS = 7.0
 MAX_LEARNED_INTERVAL_S = 60.0
-
-
-@dataclass(frozen=True)
-class Service:
-    name: str
-    env: str  # environment variable overriding the base URL
-    default_url: str
-    min_interval: float  # seconds between the starts of two requests
-    floor_interval: float = 0.0  # what adaptive rate-limit headers may lower it to, at most
-    wants_contact: bool = True  # a metadata API whose operators ask for a mailto
-    api: bool = True  # answers in a data format: a 2xx HTML page is a portal or maintenance page
-
-
-SERVICES = {
-    s.name: s
-    for s in (
-        # arXiv's terms of use: "no more than one request every three seconds", one connection.
-        Service("arxiv", "PRUNE2BIB_ARXIV_URL", "https://export.arxiv.org", 3.0, 3.0),
-        # Crossref's public pool allows 5 requests/s (x-rate-limit headers say so and may change).
-        Service("crossref", "PRUNE2BIB_CROSSREF_URL", "https://api.crossref.org", 0.2, 0.02),
-        Service("openreview", "PRUNE2BIB_OPENREVIEW_URL", "https://api.openreview.net", 1.0, 1.0),
-        Service("openreview2", "PRUNE2BIB_OPENREVIEW2_URL", "https://api2.openreview.net", 1.0, 1.0),
-        Service("dblp", "PRUNE2BIB_DBLP_URL", "https://dblp.org", DBLP_INTERVAL_S, DBLP_INTERVAL_S),
-        # Plain documents named by full URL (the README itself): no base URL of its own.
-        Service("web", "PRUNE2BIB_WEB_URL", "https://raw.githubusercontent.com", 0.0, 0.0, wants_contact=False, api=False),
-    )
-}
-
-
-def base_url(service: str) -> str:
-    """The service's base URL without trailing slash; `PRUNE2BIB_<SERVICE>_URL` overrides it."""
-    known = SERVICES[service]
-    url = (os.environ.get(known.env) or known.default_url).strip().rstrip("/")
-    if not url.lower().startswith(("http://", "https://")):
-        raise UsageError(f"{known.env} must be an http:// or https:// URL, not {url!r}")
-    return url
 
 
 def user_agent(mailto: str) -> str:

@@ -13,12 +13,17 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field, replace
-from prune2bib import citekeys, resolve, titles, venues
+from typing import TYPE_CHECKING
+
+from prune2bib import citekeys, titles, venues
 from prune2bib.baseline import record_from_entry
 from prune2bib.identify import Identifier, identify
 from prune2bib.merge import merge, merge_records
 from prune2bib.readme import Entry
 from prune2bib.record import WEBPAGE, Provenance, Record
+
+if TYPE_CHECKING:  # the resolve stage is imported when rows are resolved: a run from the lock never loads it
+    from prune2bib import resolve
 
 
 LOCKED = "locked"  # taken from the lock (project/), no resolution work
@@ -113,6 +118,8 @@ def resolve_rows(
     """Resolve (unless `settings` is None: README data only) and merge every row."""
     if settings is None:
         return [_readme_only(entry, ident) for entry, ident in rows]
+    from prune2bib import resolve
+
     outcomes = resolve.resolve_rows(rows, settings, progress=progress)
     return [_merged(entry, ident, found, prefer) for (entry, ident), found in zip(rows, outcomes)]
 

@@ -57,10 +57,10 @@ from prune2bib.match import is_same_paper, normalize_title, same_title
 from prune2bib.readme import Entry
 from prune2bib.record import Record
 from prune2bib.resolvers import FAILED, FOUND, Lookup
+from prune2bib.resolve_settings import LISTING_MIN_ROWS
 from prune2bib.resolvers import crossref as crossref_source
 from prune2bib.resolvers import dblp
 
-LISTING_MIN_ROWS = 1
 NEVER_LISTED = frozenset({"ECCV"})
 DOI_VENUES = frozenset({"CVPR", "ICCV", "ECCV", "IJCAI", "AAAI"})
 LINK_KINDS = frozenset({"neurips", "cvf", "pmlr", "ijcai", "aaai"})

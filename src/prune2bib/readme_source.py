@@ -15,16 +15,16 @@ from __future__ import annotations
 import os
 import stat
 import sys
-from importlib import resources
 from pathlib import Path
 from typing import BinaryIO, Callable
 
-from prune2bib import http
+from prune2bib import datafiles
+from prune2bib.environment import README_URL_ENV
 from prune2bib.errors import NetworkError, ReadmeError
 from prune2bib.readme import load_readme_text
 
 UPSTREAM_URL = "https://raw.githubusercontent.com/he-y/Awesome-Pruning/main/README.md"
-UPSTREAM_ENV = "PRUNE2BIB_README_URL"  # a mirror of the upstream README
+UPSTREAM_ENV = README_URL_ENV
 # The one limit on a README's size, for every source. The real list is ~107 kB; a list of 10 MiB
 # holds some 27,000-53,000 rows. Parsing is linear in the size, within work limits that refuse a
 # hostile document early (readme.py: lists.blocks.MAX_BLOCKS, lists.inline.MAX_MARKUP): a
@@ -45,7 +45,7 @@ def load(spec: str | None, *, offline: bool = False) -> tuple[str, str]:
 
 
 def bundled() -> tuple[str, str]:
-    data = resources.files("prune2bib").joinpath("data/awesome-pruning-README.md").read_bytes()
+    data = datafiles.read_bytes("awesome-pruning-README.md")
     return load_readme_text(data), "the snapshot bundled with prune2bib (upstream commit 45ac58b, 2024-04-04)"
 
 
@@ -102,6 +102,8 @@ def _from_path(path: Path) -> str:
 
 
 def _from_url(url: str) -> str:
+    from prune2bib import http  # only a README read over the network loads the HTTP layer
+
     try:
         body, content_type = http.fetch_document(url, max_bytes=MAX_README_BYTES)
     except http.TooLarge as err:

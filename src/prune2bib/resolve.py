@@ -46,6 +46,7 @@ from prune2bib.identify import Identifier
 from prune2bib.match import same_title
 from prune2bib.readme import Entry
 from prune2bib.record import Provenance, Record
+from prune2bib.resolve_settings import Settings
 from prune2bib.resolvers import FAILED, FOUND, Lookup
 from prune2bib.resolvers import arxiv as arxiv_source
 from prune2bib.resolvers import crossref as crossref_source
@@ -53,18 +54,6 @@ from prune2bib.resolvers import openreview as openreview_source
 
 RESOLVED, CACHED, UNRESOLVED, CACHE_MISS, SKIPPED = "resolved", "cached", "unresolved", "cache-miss", "skipped"
 STATUSES = (RESOLVED, CACHED, UNRESOLVED, CACHE_MISS, SKIPPED)
-
-
-@dataclass(frozen=True)
-class Settings:
-    offline: bool = False  # cache only; no request at all
-    refresh: bool = False  # ignore the cache (results are still written to it)
-    mailto: str = ""  # contact for the User-Agent; '' -> PRUNE2BIB_MAILTO -> none (warned once)
-    preprint_max_age_days: float | None = None  # None -> PRUNE2BIB_PREPRINT_MAX_AGE_DAYS or 30
-    timeout: float = 30.0  # seconds per request
-    crossref_rows: int = crossref_source.QUERY_ROWS  # candidates asked for per title query
-    arxiv_batch_size: int = arxiv_source.MAX_BATCH
-    listing_min_rows: int = published.LISTING_MIN_ROWS  # rows of a venue-year that make a DBLP listing worth it
 
 
 @dataclass(frozen=True)

@@ -16,11 +16,14 @@ from urllib.parse import urlsplit
 
 import platformdirs
 
-from prune2bib import cache, http, progress, readme_source, resolve
+from prune2bib import environment
 from prune2bib.errors import UsageError
 
+# The cache, the HTTP layer and the resolve stage are imported where they are used: a run that
+# resolves nothing (every row from the lock) never loads them (issue 9: no HTTP client import).
+
 DATA_DIR_ENV = "PRUNE2BIB_DATA_DIR"
-CACHE_DIR_ENV = "PRUNE2BIB_CACHE_DIR"
+CACHE_DIR_ENV = environment.CACHE_DIR_ENV
 _MAILTO = re.compile(r"[^@\s]+@[^@\s]+")
 
 
@@ -29,11 +32,11 @@ def data_dir() -> Path:
 
 
 def cache_dir() -> Path:
-    return cache.default_cache_dir()  # PRUNE2BIB_CACHE_DIR or the user cache dir
+    return environment.default_cache_dir()  # PRUNE2BIB_CACHE_DIR or the user cache dir
 
 
 def cache_file() -> Path:
-    return cache_dir() / cache.FILE_NAME
+    return cache_dir() / environment.CACHE_FILE_NAME
 
 
 def default_keyfile() -> Path:
@@ -42,11 +45,15 @@ def default_keyfile() -> Path:
 
 
 def open_cache():
+    from prune2bib import cache
+
     return cache.open_cache()  # PRUNE2BIB_CACHE_DIR or the user cache dir
 
 
 def resolve_settings(*, offline: bool = False, refresh: bool = False, mailto: str | None = None):
-    return resolve.Settings(offline=offline, refresh=refresh, mailto=mailto or "")
+    from prune2bib.resolve_settings import Settings
+
+    return Settings(offline=offline, refresh=refresh, mailto=mailto or "")
 
 
 # ---------------------------------------------------------------------- the environment
@@ -54,15 +61,15 @@ def resolve_settings(*, offline: bool = False, refresh: bool = False, mailto: st
 
 def url_variables() -> list[str]:
     """Every environment variable that names a base URL: one per service, and the README's."""
-    return sorted({s.env for s in http.SERVICES.values()} | {readme_source.UPSTREAM_ENV})
+    return sorted({s.env for s in environment.SERVICES.values()} | {environment.README_URL_ENV})
 
 
 def check_environment() -> None:
     """Raise UsageError for the first `PRUNE2BIB_*` value that cannot be used."""
     for name in url_variables():
         check_url(name, os.environ.get(name, ""))
-    cache.preprint_max_age_days()  # raises UsageError for 'abc' or a negative number
-    check_mailto(os.environ.get(http.MAILTO_ENV, ""), http.MAILTO_ENV)
+    environment.preprint_max_age_days()  # raises UsageError for 'abc' or a negative number
+    check_mailto(os.environ.get(environment.MAILTO_ENV, ""), environment.MAILTO_ENV)
 
 
 def check_url(name: str, value: str) -> None:
@@ -94,6 +101,8 @@ def progress_bar(total: int):
     if not sys.stderr.isatty() or total == 0:
         yield lambda n=1: None
         return
+    from prune2bib import http, progress
+
     line = progress.TerminalLine(progress.Progress(total), sys.stderr)
     with line, http.observe(line.on_http), contextlib.redirect_stderr(line.messages):
         yield line.advance  # other lines on stderr meanwhile are printed above the progress line

@@ -22,15 +22,16 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from importlib import resources
 from typing import Iterable
 
+from prune2bib import datafiles
 from prune2bib.readme import repaired_title
 
 _EDGE = "\"'()[]{}:;,.!?“”‘’"  # stripped from a word's ends
 _SPACE_BEFORE = re.compile(r"(?<=[^\W_])[ \t]+([:;,?!])(?=\s|$)")
 _HUMP = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")  # where a capitalised word starts inside a word
 _CAPITALISED = re.compile(r"[A-Z][a-z]+")
+_JOINERS = re.compile(r"([-/])")
 _CAMEL = re.compile(r"[a-z][A-Z]")  # AutoML, ResNet (not Fine-Tuning, not CNN)
 
 
@@ -82,7 +83,7 @@ def _words(title: str) -> list[str]:
 @lru_cache(maxsize=1)
 def proper_nouns() -> tuple[frozenset[str], tuple[str, ...]]:
     """(single-word names, phrases) from data/proper-nouns.txt."""
-    text = resources.files("prune2bib").joinpath("data/proper-nouns.txt").read_text(encoding="utf-8")
+    text = datafiles.read_text("proper-nouns.txt")
     names = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
     words = frozenset(n for n in names if not re.search(r"[\s-]", n))
     phrases = tuple(sorted((n for n in names if re.search(r"[\s-]", n)), key=len, reverse=True))
@@ -109,7 +110,13 @@ def is_proper_noun(word: str) -> bool:
 def phrase_spans(title: str) -> list[tuple[int, int]]:
     """Where the listed multi-word names occur in `title` (as written, case-sensitive)."""
     _, phrases = proper_nouns()
-    return [m.span() for phrase in phrases for m in re.finditer(rf"(?<!\w){re.escape(phrase)}(?!\w)", title)]
+    # A substring test first: most titles hold none of the names, and it costs no regex pass.
+    return [m.span() for phrase in phrases if phrase in title for m in _whole_words(phrase).finditer(title)]
+
+
+@lru_cache(maxsize=None)
+def _whole_words(phrase: str) -> re.Pattern:
+    return re.compile(rf"(?<!\w){re.escape(phrase)}(?!\w)")
 
 
 def title_slips(title: str, vocabulary: Vocabulary) -> list[Slip]:
@@ -160,9 +167,11 @@ def _name_before_colon(title: str) -> str:
 
 
 def _unglued(word: str, vocabulary: Vocabulary) -> str:
-    if vocabulary.forms[word] > 1 or any(ch.isdigit() for ch in word):
+    if vocabulary.forms[word] > 1 or any(map(str.isdigit, word)):
         return word
-    pieces = re.split(r"([-/])", word)
+    if not _HUMP.search(word):
+        return word  # no capital after a small letter: nothing glued (most words)
+    pieces = _JOINERS.split(word)
     for index in range(0, len(pieces), 2):
         humps = [m.start() for m in _HUMP.finditer(pieces[index])]
         if len(humps) != 1:
@@ -176,7 +185,7 @@ def _unglued(word: str, vocabulary: Vocabulary) -> str:
 
 
 def _recased(word: str, vocabulary: Vocabulary) -> str:
-    if any(ch.isupper() for ch in word[1:]):
+    if any(map(str.isupper, word[1:])):  # (map: no Python frame per letter, for every word of every title)
         return word  # mixed case or an acronym: written on purpose
     named = [n for n in _proper_nouns_by_fold().get(word.casefold(), ()) if n != word]
     if named and (word.islower() or _CAMEL.search(named[0])) and len(word) > 3:
@@ -188,15 +197,19 @@ def _recased(word: str, vocabulary: Vocabulary) -> str:
 
 
 def _recased_phrases(title: str) -> tuple[str, list[Slip]]:
-    _, phrases = proper_nouns()
     slips = []
-    for phrase in phrases:
-        if phrase.lower() not in title:
+    for phrase, lowered in _lowered_phrases():
+        if lowered not in title:
             continue  # (the same answer, without two regex passes per listed name for every title)
-        for match in re.finditer(rf"(?<!\w){re.escape(phrase.lower())}(?!\w)", title):
-            slips.append(Slip("title-case", match.group(0), phrase))
-        title = re.sub(rf"(?<!\w){re.escape(phrase.lower())}(?!\w)", phrase, title)
+        pattern = _whole_words(lowered)
+        slips += [Slip("title-case", match.group(0), phrase) for match in pattern.finditer(title)]
+        title = pattern.sub(phrase, title)
     return title, slips
+
+
+@lru_cache(maxsize=1)
+def _lowered_phrases() -> tuple[tuple[str, str], ...]:
+    return tuple((phrase, phrase.lower()) for phrase in proper_nouns()[1])
 
 
 def row_title(entry, vocabulary: Vocabulary) -> str:

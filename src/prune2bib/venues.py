@@ -16,21 +16,22 @@ of its own name, one with a journal's word ('IEEE Transactions on Fuzzy Systems'
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 import unicodedata
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from importlib import resources
 from typing import Iterable
 
+from prune2bib import datafiles
 from prune2bib.record import ARTICLE_JOURNAL, PAPER_CONFERENCE
 from prune2bib.record import PREPRINT as PREPRINT_TYPE
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
+# The table is edited as data/venues.toml and read as data/venues.json, its exact copy (tomllib's
+# pure-Python parse was a twelfth of a warm export's work). `python tests/tools/compile_venues.py`
+# writes the copy; tests/test_venues.py fails while the two differ.
+SOURCE, COMPILED = "venues.toml", "venues.json"
 
 CONFERENCE, WORKSHOP, JOURNAL, PREPRINT = "conference", "workshop", "journal", "preprint"
 KINDS = (CONFERENCE, WORKSHOP, JOURNAL, PREPRINT)
@@ -148,11 +149,24 @@ class Table:
 @lru_cache(maxsize=1)
 def table() -> Table:
     """The parsed table (read once per process)."""
-    text = resources.files("prune2bib").joinpath("data/venues.toml").read_text(encoding="utf-8")
-    data = tomllib.loads(text)
+    data = json.loads(datafiles.read_text(COMPILED))
     words = {name: tuple(_words(w) for w in data.get(name, ())) for name in ("journal_words", "meeting_words")}
     publishers = frozenset(key(p) for p in data.get("publishers", ()))
     return replace(build_table(data["venue"], data.get("series", ())), **words, publishers=publishers)
+
+
+def source_data() -> dict:
+    """data/venues.toml, parsed: what data/venues.json must hold."""
+    import tomllib
+
+    return tomllib.loads(datafiles.read_text(SOURCE))
+
+
+def compiled(data: dict) -> str:
+    """The text of data/venues.json for the parsed TOML `data` (deterministic: one venue a line)."""
+    lines = ",\n".join(json.dumps(row, ensure_ascii=False, separators=(",", ":")) for row in data["venue"])
+    rest = {k: v for k, v in data.items() if k != "venue"}
+    return '{"venue":[\n' + lines + "\n],\n" + json.dumps(rest, ensure_ascii=False, separators=(",", ":"))[1:] + "\n"
 
 
 def build_table(rows: list[dict], series: Iterable[str] = ()) -> Table:

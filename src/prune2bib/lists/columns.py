@@ -12,8 +12,8 @@ import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
+from prune2bib import datafiles
 from prune2bib.errors import UsageError
 
 FIELDS = ("title", "venue", "year", "type", "code", "authors", "link", "index")
@@ -22,7 +22,7 @@ _NOT_WORD = re.compile(r"[^\w&#]+")
 
 @lru_cache(maxsize=1)
 def synonyms() -> dict[str, tuple[str, ...]]:
-    data = json.loads(resources.files("prune2bib").joinpath("data/columns.json").read_text(encoding="utf-8"))
+    data = json.loads(datafiles.read_text("columns.json"))
     return {name: tuple(normalise(s) for s in data[name]) for name in FIELDS}
 
 

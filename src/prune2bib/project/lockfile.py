@@ -46,11 +46,9 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import glob
 import json
 import os
 import re
-import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -267,6 +265,8 @@ def write_atomic(path: Path, text: str) -> None:
     """Temporary file beside `path`, flushed to disk, then renamed over it (POSIX rename is
     atomic): a reader, or a run after a crash, sees the old file or the new one."""
     path = Path(path)
+    import secrets  # writing only (a warm run that changes nothing writes no lock)
+
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     # Created like any new file (the umask decides), then given the old lock's permissions.
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
@@ -295,6 +295,8 @@ def _remove_leftovers(path: Path) -> None:
     kernel drops a dead process's locks), so they go."""
     if fcntl is None:
         return
+    import glob
+
     for leftover in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
         try:
             with open(leftover, "rb") as handle:
@@ -410,9 +412,12 @@ def _paper(item: Any, n: int) -> Paper:
             raise _Problem(f"{where}: unknown field {name!r} in \"sources\"")
         src = _dict(value, f'{where}: source of {name!r}')
         sources.append((field_name, Source(_str(src.get("source"), f"{where}: source of {name!r}"), _str(src.get("fetched", ""), f"{where}: fetch date of {name!r}"))))
-    order = {f: i for i, f in enumerate(csl.FIELDS)}
+    order = _FIELD_ORDER
     return Paper(key, state, row, status, record, _str(obj.get("reason", ""), f'{where}: "reason"'),
                  _str(obj.get("checked", ""), f'{where}: "checked"'), tuple(sorted(sources, key=lambda s: order[s[0]])))  # fmt: skip
+
+
+_FIELD_ORDER = {f: i for i, f in enumerate(csl.FIELDS)}
 
 
 def _row(obj: dict, where: str) -> Row:

@@ -17,7 +17,6 @@ Rows left over are new; entries left over left the list.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 from typing import Sequence
 
 from .lockfile import Paper, Row
@@ -39,6 +38,8 @@ def match_rows(rows: Sequence[Row], papers: Sequence[Paper]) -> tuple[list[Match
     _pair_unchanged(rows, papers, pairs, free)
     if not free or len(pairs) == len(rows):  # the usual warm run: nothing left to normalise
         return [Match(papers[pairs[i][0]], SAME) if i in pairs else Match(None, NEW) for i in range(len(rows))], [papers[j] for j in sorted(free)]
+    import difflib  # only when rows changed: a warm run returns above
+
     row_ids = [r.identity if i not in pairs else ("", "") for i, r in enumerate(rows)]
     paper_ids = [p.row.identity if j in free else ("", "") for j, p in enumerate(papers)]
 
@@ -64,7 +65,7 @@ def match_rows(rows: Sequence[Row], papers: Sequence[Paper]) -> tuple[list[Match
 
     pair_up(SAME, lambda i: row_ids[i], lambda j: paper_ids[j], closeness)
     pair_up(RETITLED, lambda i: row_ids[i][0] or None, lambda j: paper_ids[j][0] or None,
-            lambda i, j: (round(SequenceMatcher(None, row_ids[i][1], paper_ids[j][1]).ratio(), 6), *closeness(i, j)))  # fmt: skip
+            lambda i, j: (round(difflib.SequenceMatcher(None, row_ids[i][1], paper_ids[j][1]).ratio(), 6), *closeness(i, j)))  # fmt: skip
     pair_up(RELINKED, lambda i: (row_ids[i][1], rows[i].year) if row_ids[i][1] else None,
             lambda j: (paper_ids[j][1], papers[j].row.year) if paper_ids[j][1] else None, closeness)  # fmt: skip
     matches = [Match(papers[pairs[i][0]], pairs[i][1]) if i in pairs else Match(None, NEW) for i in range(len(rows))]

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Iterable, Iterator
 from prune2bib.errors import NetworkError
 from prune2bib.http import Http, base_url
 from prune2bib.record import PREPRINT, Record
+from prune2bib.resolve_settings import ARXIV_MAX_BATCH
 from prune2bib.resolvers import FOUND, Lookup
 from prune2bib.resolvers.names import split_name
 
@@ -30,7 +31,7 @@ if TYPE_CHECKING:  # the client is imported where a request is made: a warm run 
     import arxiv
 
 SOURCE = "arxiv"
-MAX_BATCH = 100
+MAX_BATCH = ARXIV_MAX_BATCH
 _MONTH = r"(?:0[1-9]|1[0-2])"
 # YYMM.NNNN from 0704 to 1412, YYMM.NNNNN from 1501 on (https://info.arxiv.org/help/arxiv_identifier.html)
 _NEW_STYLE = rf"(?:(?:0[7-9]|1[0-4]){_MONTH}\.\d{{4}}|(?:1[5-9]|[2-9]\d){_MONTH}\.\d{{5}})"

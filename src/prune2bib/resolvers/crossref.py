@@ -27,10 +27,11 @@ from prune2bib import venues
 from prune2bib.errors import NetworkError
 from prune2bib.http import Http, NotFound, ServiceError
 from prune2bib.record import ARTICLE_JOURNAL, PAPER_CONFERENCE, PREPRINT, Person, Record
+from prune2bib.resolve_settings import CROSSREF_QUERY_ROWS
 from prune2bib.resolvers import Lookup
 
 SOURCE = "crossref"
-QUERY_ROWS = 5
+QUERY_ROWS = CROSSREF_QUERY_ROWS
 SELECT = (
     "DOI", "type", "title", "subtitle", "author", "issued", "container-title", "short-container-title",
     "event", "page", "publisher", "volume", "issue", "URL",

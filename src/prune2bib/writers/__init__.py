@@ -8,6 +8,7 @@ the options, so two runs give the same bytes.
 
 from __future__ import annotations
 
+import importlib
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,16 +18,13 @@ from .. import citekeys
 from ..errors import UsageError
 from ..record import Record
 from ..taxonomy import TYPE_NAMES, TYPE_ORDER
-from .bibtex import bibtex_texts, render_bibtex
-from .csljson import render_csljson
 from .grouping import GROUP_BY, Group, group_records
-from .latex import inexact_characters
-from .ris import render_ris
 
 FORMATS = ("bibtex", "csljson", "ris")
 EXTENSIONS = {"bibtex": ".bib", "csljson": ".json", "ris": ".ris"}
 _SUFFIX_FORMATS = {".bib": "bibtex", ".bibtex": "bibtex", ".json": "csljson", ".ris": "ris"}
-_RENDERERS = {"bibtex": render_bibtex, "csljson": render_csljson, "ris": render_ris}
+# Each format's writer module is loaded when that format is written (a .bib run needs no rispy).
+_RENDERERS = {"bibtex": ".bibtex:render_bibtex", "csljson": ".csljson:render_csljson", "ris": ".ris:render_ris"}
 VENUE_STYLES = ("long", "short")
 
 
@@ -53,7 +51,7 @@ def format_for_path(path: str | Path) -> str | None:
 def render(records: Iterable[Record], fmt: str, options: WriteOptions | None = None) -> str:
     """Records -> the text of one file in format `fmt` (one of FORMATS)."""
     options = _checked(fmt, options)
-    return _RENDERERS[fmt](_groups(records, options), options)
+    return _renderer(fmt)(_groups(records, options), options)
 
 
 def render_split(records: Iterable[Record], fmt: str, options: WriteOptions | None = None) -> dict[str, str]:
@@ -62,13 +60,16 @@ def render_split(records: Iterable[Record], fmt: str, options: WriteOptions | No
     files: dict[str, str] = {}
     for group in _groups(records, options):
         name = _free_name(group.name, EXTENSIONS[fmt], files)
-        files[name] = _RENDERERS[fmt]([group], options)
+        files[name] = _renderer(fmt)([group], options)
     return files
 
 
 def ascii_warnings(records: Iterable[Record], options: WriteOptions | None = None) -> list[str]:
     """For `--ascii` BibTeX: one line per character LaTeX cannot spell, which the output holds
     as its nearest ASCII instead ('ả' as 'a'), naming the character and the entries holding it."""
+    from .bibtex import bibtex_texts
+    from .latex import inexact_characters
+
     options = options or WriteOptions()
     found: dict[str, tuple[str, list[str]]] = {}
     for record in records:
@@ -80,6 +81,11 @@ def ascii_warnings(records: Iterable[Record], options: WriteOptions | None = Non
         more = f" and {len(where) - 1} more" if len(where) > 1 else ""
         lines.append(f"--ascii: '{ch}' (U+{ord(ch):04X} {name}) has no LaTeX spelling; written as '{written}' in {where[0]}{more}")
     return lines
+
+
+def _renderer(fmt: str):
+    module, _, name = _RENDERERS[fmt].partition(":")
+    return getattr(importlib.import_module(module, __name__), name)
 
 
 def _checked(fmt: str, options: WriteOptions | None) -> WriteOptions:

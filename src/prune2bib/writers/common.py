@@ -45,6 +45,9 @@ _RANGE = re.compile(r"^\s*([^\s\-\u2013\u2014]+)\s*(?:-+|\u2013|\u2014)\s*([^\s\
 
 def page_range(page: str) -> tuple[str, str]:
     """'123-130' (or with an en dash) -> ('123', '130'); '42' -> ('42', ''); '' -> ('', '')."""
+    first, _, last = page.partition("-")
+    if first.isdigit() and last.isdigit():  # '123-130', nearly every page range: no regex pass
+        return first, last
     page = clean_text(page)
     match = _RANGE.match(page)
     if match:
@@ -64,7 +67,10 @@ def venue_name(record: Record, style: str = "long") -> str:
     names = (record.container_title, record.container_title_short, record.event_title)
     if style == "short":
         names = (record.container_title_short, record.container_title, record.event_title)
-    return next((clean_text(n) for n in names if clean_text(n)), "")
+    for name in names:  # (a loop, not a generator: this runs twice per entry)
+        if name := clean_text(name):
+            return name
+    return ""
 
 
 def arxiv_base(arxiv_id: str) -> str:
