@@ -12,7 +12,8 @@ import sys
 import pytest
 from bibtexparser import Library, write_string
 from bibtexparser.middlewares import AddEnclosingMiddleware
-from bibtexparser.model import Entry, Field
+from bibtexparser.model import Entry, ExplicitComment, Field
+from bibtexparser.writer import BibtexFormat
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -173,3 +174,23 @@ def test_numbers_are_bare_only_in_numeric_fields(value):
     for key in ("year", "volume", "pages", "title"):
         assert _written_enclosed([(key, value)]) == _written_by_middleware([(key, value)])
     assert bibtex._enclosed("title", "2019") == "{2019}"
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(FIELD_KEYS + ["archivePrefix", "primaryClass", "x"]), max_size=5, unique=True), max_size=4))
+def test_value_column_is_the_one_bibtexparser_auto_picks(key_lists):
+    library = Library([Entry("misc", f"k{i}", [Field(key, "{v}") for key in keys]) for i, keys in enumerate(key_lists)])
+    library.add(ExplicitComment("a comment"))
+    fmt = BibtexFormat()
+    fmt.indent, fmt.value_column, fmt.trailing_comma, fmt.block_separator = "  ", "auto", True, "\n"
+    by_auto = write_string(library, unparse_stack=[], bibtex_format=fmt)
+    assert bibtex._write(library) == (by_auto if by_auto.endswith("\n") else by_auto + "\n")
+
+
+@settings(max_examples=300, deadline=None)
+@given(ANY_TEXT | TRICKY | st.sampled_from(["pruning", "Pruning", "ǅa", "ᾈ", "ⅰ", "ⓐ", "ʰ", "ß", "ﬀ"]))
+def test_a_lower_case_word_holds_no_capital(word):
+    """needs_protection's first exit: str.islower() is never True for a word with a capital."""
+    if word.islower():
+        assert not any(ch.isupper() for ch in word)
+        assert not latex.needs_protection(word)

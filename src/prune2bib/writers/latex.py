@@ -159,6 +159,8 @@ def _latex_for_char(ch: str) -> str:
 
 def needs_protection(word: str) -> bool:
     """Whether a title word must keep its capitals ({CNN}, {ResNet}, {L1}, {Bayesian}, {N})."""
+    if word.islower():  # most words; one C pass (str.islower is False for any uppercase letter)
+        return False
     if not any(ch.isupper() for ch in word):
         return False
     return (

@@ -68,7 +68,7 @@ def to_ris(record: Record, options: WriteOptions) -> dict:
         "type_of_reference": _TYPES.get(record.type, "GEN"),
         "id": record.id,
         "title": clean_text(record.title),
-        "authors": [_person(p) for p in record.authors if _person(p)],
+        "authors": [name for name in map(_person, record.authors) if name],
         **_container(record, options),
         "year": str(record.year) if record.year is not None else "",
         "date": _date(record),
