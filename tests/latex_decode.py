@@ -7,6 +7,7 @@ unexpected commands tokenises the raw field the way TeX does.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
@@ -29,6 +30,7 @@ _db.add_context_category(
 _decoder = LatexNodes2Text(latex_context=_db, math_mode="text", strict_latex_spaces=True)
 
 
+@functools.lru_cache(maxsize=4096)  # booktitles and series repeat across a whole list's entries
 def decode(latex: str) -> str:
     """LaTeX text (as in a .bib field) -> the plain text it typesets as."""
     return _decoder.latex_to_text(latex)

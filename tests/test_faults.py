@@ -3,9 +3,10 @@
 The CLI runs in-process (click's runner) against the simulator, on a fake clock shared by the
 client's HTTP layer and the simulator's rate limiter, so Retry-After waits, backoff and
 per-service intervals cost no real time. Only timeouts use real time: a hanging answer lasts
-until the client gives up (the simulator then drops it), so each costs exactly `CLIENT_TIMEOUT`,
-and that timeout is far above what a normal answer takes on a busy machine. Each test reads
-the `--report` file: one JSON line per row with its status and reason.
+until the client gives up (the simulator then drops it), so each costs exactly the client's
+timeout: `CLIENT_TIMEOUT`, far above what a normal answer takes on a busy machine, or
+`HANGING_TIMEOUT` for a service that hangs on every request. Each test reads the `--report`
+file: one JSON line per row with its status and reason.
 """
 
 from __future__ import annotations
@@ -30,6 +31,10 @@ SERVICES = ("arxiv", "crossref", "openreview", "openreview2", "dblp")
 # load 6 on 2 cores: 1 s leaves a margin a loaded CI machine does not eat (0.3 s did not leave
 # one by construction: a spurious timeout turns a fault on one service into changes on another).
 CLIENT_TIMEOUT = 1.0
+# The timeout of a service whose every answer hangs (a lasting timeout fault). A short one cannot
+# fire where the long one would not: nothing that service sends is answered in time anyway. Its
+# 2 requests x 4 attempts then cost 0.8 s of real time instead of 8 s.
+HANGING_TIMEOUT = 0.1
 HANG = 60.0  # longer than any client waits: the timeout always fires; ends when the client leaves
 FULL_TEXT = load_readme_text(UPSTREAM.read_bytes())
 # Three rows of every link kind, and one OpenReview row moved to ICLR 2024: the list itself stops
@@ -47,11 +52,12 @@ class World:
         self.dataset = dataset or Dataset.from_readme(text)
         self.sim = Simulator(self.dataset, clock=self.clock, lifetime=60)
         self.runs = 0
-        clock = self.clock
+        self.timeouts: dict[str, float] = {}  # service -> its own client timeout (default: CLIENT_TIMEOUT)
+        clock, timeouts = self.clock, self.timeouts
 
         def etiquette(*args, policy: RetryPolicy | None = None, **kwargs):
             policy = dataclasses.replace(policy or RetryPolicy(), timeout=CLIENT_TIMEOUT)
-            return Http(*args, policy=policy, clock=clock, sleep=clock.sleep, **kwargs)
+            return ServiceTimeouts(*args, policy=policy, clock=clock, sleep=clock.sleep, timeouts=timeouts, **kwargs)
 
         monkeypatch.setattr(resolve, "Http", etiquette)
         monkeypatch.setenv("PRUNE2BIB_DATA_DIR", str(tmp_path / "data"))
@@ -72,6 +78,30 @@ class World:
         result = CliRunner().invoke(main, args, env=self.sim.env(), catch_exceptions=False)
         rows = [json.loads(line) for line in report.read_text(encoding="utf-8").splitlines()] if report.exists() else []
         return result.exit_code, rows, out.read_text(encoding="utf-8") if out.exists() else ""
+
+
+class ServiceTimeouts(Http):
+    """`Http` with a client timeout of its own for some services (`timeouts`); the others keep the
+    policy's. Each service has its own requests session, and Crossref alone uses the httpx2 client."""
+
+    def __init__(self, *args, timeouts: dict[str, float], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.timeouts = timeouts
+
+    def session(self, service: str):
+        session = super().session(service)
+        if service in self.timeouts and not getattr(session, "own_timeout", False):
+            request, seconds = session.request, self.timeouts[service]
+            session.request = lambda method, url, **kw: request(method, url, **{**kw, "timeout": seconds})
+            session.own_timeout = True
+        return session
+
+    def httpx2_client(self):
+        if "crossref" in self.timeouts and self._httpx2_client is None:
+            import httpx2
+
+            self._httpx2_client = httpx2.Client(timeout=self.timeouts["crossref"])
+        return super().httpx2_client()
 
 
 @pytest.fixture
@@ -189,6 +219,8 @@ def test_lasting_fault_leaves_rows_unresolved_with_a_reason_and_the_rest_resolve
     clean = clean_outcomes(world, service)
     faults, reason_pattern = PERSISTENT[fault]
     world.sim.set_faults(service, faults)
+    if faults.hangs:
+        world.timeouts[service] = HANGING_TIMEOUT
     code, rows, bib = world.export("--refresh")
     assert_survived(code, rows, bib)
     changed = [r for r in rows if outcome(r) != outcome(clean[r["title"]])]

@@ -1,8 +1,10 @@
-"""Faults that need a real process: SIGKILL mid-run, Ctrl-C, a damaged or locked cache file.
+"""Faults of a process and of its cache file: SIGKILL mid-run, Ctrl-C, a damaged or locked cache file.
 
 `python -m prune2bib export` runs as a child against the simulator (every service URL points at
 it; a sitecustomize in the child refuses any non-loopback connection). The simulator logs which
 records each request asked for, so a re-run can be checked for asking again what was committed.
+What needs no process of its own runs in this one (click's runner): the uninterrupted reference
+run, and the damaged cache file's export, `cache clear` and export again.
 """
 
 from __future__ import annotations
@@ -18,19 +20,22 @@ from pathlib import Path
 import pytest
 
 from conftest import UPSTREAM
+from fakeserver import FakeClock
 from prune2bib.readme import load_readme_text, parse_readme
 from simulator import Dataset, Faults, Simulator, readmes
 from simulator.child import child_env, prune2bib, start
+from simulator.inprocess import cli_env, on_fake_clock, run
 
 FULL_TEXT = load_readme_text(UPSTREAM.read_bytes())
 SMALL_TEXT = readmes.per_kind(FULL_TEXT, 4)  # 36 rows, every link kind
 LATENCY = Faults(latency=(0.02, 0.06))
-# Commits and signals are under test here, not pacing: intervals at 1/20 of the real ones.
-FAST = {"PRUNE2BIB_SIM_INTERVAL_SCALE": "0.05"}
+# Commits and signals are under test here, not pacing: intervals at 1/100 of the real ones (DBLP's
+# 5 s is 0.05 s, about a simulated answer's latency).
+FAST = {"PRUNE2BIB_SIM_INTERVAL_SCALE": "0.01"}
 
 
-def simulator(text: str, **kwargs) -> Simulator:
-    return Simulator(Dataset.from_readme(text), faults={h: LATENCY for h in ("arxiv", "crossref", "openreview", "openreview2", "dblp")}, lifetime=600, **kwargs)
+def simulator(text: str, latency: Faults = LATENCY, **kwargs) -> Simulator:
+    return Simulator(Dataset.from_readme(text), faults={h: latency for h in ("arxiv", "crossref", "openreview", "openreview2", "dblp")}, lifetime=600, **kwargs)
 
 
 def export_args(workdir: Path, readme: Path, tag: str) -> list[str]:
@@ -70,14 +75,18 @@ def wait_for_requests(sim: Simulator, n: int, proc, limit: float = 600.0) -> Non
 
 
 def uninterrupted(tmp_path: Path, text: str) -> dict[str, tuple[str, str]]:
-    """Outcomes of a run that nobody kills (its own simulator and cache)."""
+    """Outcomes of a run that nobody kills (its own simulator and cache). It runs in this process
+    on a fake clock: only the killed run needs a process of its own, and pacing changes no outcome."""
     work = tmp_path / "reference"
     work.mkdir()
     readme = work / "README.md"
     readme.write_text(text, encoding="utf-8")
-    with simulator(text) as sim:
-        done = prune2bib(*export_args(work, readme, "ref"), env=child_env(sim, work, **FAST))
-    assert done.returncode == 0, done.stderr.decode()
+    clock = FakeClock()
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        on_fake_clock(monkeypatch, clock)
+        with simulator(text, Faults(), clock=clock) as sim:  # no latency: nothing is killed mid-request
+            done = run(work, cli_env(sim, work), *export_args(work, readme, "ref"))
+    assert done.returncode == 0, done.stderr
     return report(work, "ref")
 
 
@@ -144,14 +153,17 @@ def test_ctrl_c_exits_130_with_one_line_and_keeps_what_was_done(tmp_path, small_
 # -------------------------------------------------------------------- the cache file
 
 
-def _export_offline(work: Path) -> "subprocess.CompletedProcess":  # noqa: F821
+def _export_offline(work: Path, *, child: bool = True):
+    """An offline export of the small list, in a child process or (child=False) in this one."""
     readme = work / "README.md"
     readme.write_text(SMALL_TEXT, encoding="utf-8")
-    return prune2bib(*export_args(work, readme, "out"), "--offline", env=child_env(None, work))
+    if child:
+        return prune2bib(*export_args(work, readme, "out"), "--offline", env=child_env(None, work))
+    return run(work, cli_env(None, work), *export_args(work, readme, "out"), "--offline")
 
 
 def _one_line_error(done, code: int, *phrases: str) -> None:
-    stderr = done.stderr.decode()
+    stderr = done.stderr if isinstance(done.stderr, str) else done.stderr.decode()
     assert done.returncode == code, stderr
     assert "Traceback" not in stderr
     last = [line for line in stderr.splitlines() if line.startswith("prune2bib:")][-1]
@@ -174,11 +186,11 @@ def test_damaged_cache_file_is_one_line_then_cache_clear_rebuilds_it(tmp_path, d
         + "".join(f"INSERT INTO results VALUES ('k{i}', '{'x' * 500}');" for i in range(50))
     ).connection.close()
     damage(work / "cache" / "records.sqlite3")
-    _one_line_error(_export_offline(work), 5, "damaged", "prune2bib cache clear")
-    cleared = prune2bib("cache", "clear", "--yes", env=child_env(None, work))
-    assert cleared.returncode == 0, cleared.stderr.decode()
-    done = _export_offline(work)
-    assert done.returncode == 0, done.stderr.decode()
+    _one_line_error(_export_offline(work, child=False), 5, "damaged", "prune2bib cache clear")
+    cleared = run(work, cli_env(None, work), "cache", "clear", "--yes")
+    assert cleared.returncode == 0, cleared.stderr
+    done = _export_offline(work, child=False)
+    assert done.returncode == 0, done.stderr
     assert len(report(work, "out")) == len(parse_readme(SMALL_TEXT))
 
 

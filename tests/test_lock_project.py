@@ -9,12 +9,16 @@
   unreachable: `export --frozen` gives byte-identical .bib, .json and .ris;
 - `--frozen` with a row the lock does not cover: one line, exit 7, nothing written.
 
-`python -m prune2bib` runs as a child process (every service URL on the simulator, or on a closed
-port; a sitecustomize refuses any non-loopback connection).
+The CLI runs in this process on a fake clock shared with the simulator (pacing is not under test
+here: no real wait), every service URL on the simulator or on a closed loopback port. The
+`--frozen` exports from the lock alone run as child processes (`python -m prune2bib`): a fresh
+interpreter with an empty cache and data dir, as on a co-author's machine, so nothing held in
+memory by the run that wrote the lock can stand in for it.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import shutil
@@ -24,20 +28,30 @@ from pathlib import Path
 import pytest
 
 from conftest import UPSTREAM
+from fakeserver import FakeClock
 from prune2bib.readme import load_readme_text, parse_readme
 from simulator import Dataset, Simulator, readmes, words
 from simulator.child import child_env, command
+from simulator.inprocess import Done, cli_env, on_fake_clock, run
 
 FULL_TEXT = load_readme_text(UPSTREAM.read_bytes())
 SMALL_TEXT = readmes.per_kind(FULL_TEXT, 2)  # 18 rows, every link kind
-FAST = {"PRUNE2BIB_SIM_INTERVAL_SCALE": "0.05"}  # pacing is not under test here
 
 
-def run(cwd: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+@pytest.fixture
+def clock(monkeypatch) -> FakeClock:
+    """The fake clock the CLI's HTTP layer and the test's simulators share."""
+    clock = FakeClock()
+    on_fake_clock(monkeypatch, clock)
+    return clock
+
+
+def run_child(cwd: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    """`python -m prune2bib *args` in a fresh process (env: simulator.child.child_env)."""
     return subprocess.run([*command(env), *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
 
 
-def ok(done: subprocess.CompletedProcess) -> subprocess.CompletedProcess:
+def ok(done: Done | subprocess.CompletedProcess) -> Done | subprocess.CompletedProcess:
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
     return done
@@ -52,6 +66,7 @@ def lock_states(lock: Path) -> dict[str, str]:
     return {p["key"]: p["key-state"] for p in json.loads(lock.read_text(encoding="utf-8"))["papers"]}
 
 
+@functools.cache  # read only; called per row of a list by the filters below
 def entries(text: str):
     return {e.title: e for e in parse_readme(text)}
 
@@ -97,10 +112,10 @@ def asks_about(text: str, title: str) -> set[str]:
     return asks | {f"dblp:toc:{k}" for k in paper.toc_keys()}
 
 
-def test_update_resolves_only_new_and_changed_rows_and_prints_each_change(tmp_path):
+def test_update_resolves_only_new_and_changed_rows_and_prints_each_change(tmp_path, clock):
     work, readme = project(tmp_path, "survey", SMALL_TEXT)
-    with Simulator(Dataset.from_readme(SMALL_TEXT), lifetime=300) as sim:
-        env = child_env(sim, work, **FAST)
+    with Simulator(Dataset.from_readme(SMALL_TEXT), clock=clock, lifetime=300) as sim:
+        env = cli_env(sim, work)
         ok(run(work, env, "export", "--readme", str(readme), "-o", "refs.bib"))
     before = lock_keys(work / "prune2bib.lock")
     assert len(before) == 18
@@ -108,8 +123,8 @@ def test_update_resolves_only_new_and_changed_rows_and_prints_each_change(tmp_pa
     text, what = changed_list(SMALL_TEXT)
     readme.write_text(text, encoding="utf-8")
     shutil.rmtree(work / "cache")  # an empty cache: only the lock can spare the unchanged rows
-    with Simulator(Dataset.from_readme(text), lifetime=300) as sim:
-        env = child_env(sim, work, **FAST)
+    with Simulator(Dataset.from_readme(text), clock=clock, lifetime=300) as sim:
+        env = cli_env(sim, work)
         done = ok(run(work, env, "update", "--readme", str(readme), "-o", "refs.bib"))
         asked = sim.asked()
     after = lock_keys(work / "prune2bib.lock")
@@ -137,10 +152,10 @@ def test_update_resolves_only_new_and_changed_rows_and_prints_each_change(tmp_pa
     assert bib.count("@") - bib.count("@comment") >= 19 and "FedDUAP" not in bib
 
 
-def test_update_dry_run_prints_the_changes_and_writes_nothing(tmp_path):
+def test_update_dry_run_prints_the_changes_and_writes_nothing(tmp_path, clock):
     work, readme = project(tmp_path, "survey", SMALL_TEXT)
-    with Simulator(Dataset.from_readme(SMALL_TEXT), lifetime=300) as sim:
-        env = child_env(sim, work, **FAST)
+    with Simulator(Dataset.from_readme(SMALL_TEXT), clock=clock, lifetime=300) as sim:
+        env = cli_env(sim, work)
         ok(run(work, env, "export", "--readme", str(readme), "-o", "refs.bib"))
         lock_before, bib_before = (work / "prune2bib.lock").read_bytes(), (work / "refs.bib").read_bytes()
         text, _ = changed_list(SMALL_TEXT)
@@ -155,21 +170,21 @@ def test_update_dry_run_prints_the_changes_and_writes_nothing(tmp_path):
 # ---------------------------------------------------------------------- keys
 
 
-def test_provisional_keys_become_author_keys_with_a_notice_pinned_ones_stay_author_keys_never_move(tmp_path):
+def test_provisional_keys_become_author_keys_with_a_notice_pinned_ones_stay_author_keys_never_move(tmp_path, clock):
     work, readme = project(tmp_path, "survey", SMALL_TEXT)
     # First run with no network: README data only, provisional keys.
-    ok(run(work, child_env(None, work), "export", "--offline", "--readme", str(readme), "-o", "refs.bib"))
+    ok(run(work, cli_env(None, work), "export", "--offline", "--readme", str(readme), "-o", "refs.bib"))
     lock = work / "prune2bib.lock"
     first = lock_keys(lock)
     assert set(lock_states(lock).values()) == {"provisional"}
     title_key = first["SPDY: Accurate Pruning with Speedup Guarantees"]
     assert title_key == "spdyaccurate2022"  # two title words + year: no authors yet
     pinned = first["The Elastic Lottery Ticket Hypothesis"]
-    ok(run(work, child_env(None, work), "keys", "pin", pinned))
+    ok(run(work, cli_env(None, work), "keys", "pin", pinned))
     assert lock_states(lock)[pinned] == "pinned"
 
-    with Simulator(Dataset.from_readme(SMALL_TEXT), lifetime=300) as sim:
-        done = ok(run(work, child_env(sim, work, **FAST), "export", "--readme", str(readme), "-o", "refs.bib"))
+    with Simulator(Dataset.from_readme(SMALL_TEXT), clock=clock, lifetime=300) as sim:
+        done = ok(run(work, cli_env(sim, work), "export", "--readme", str(readme), "-o", "refs.bib"))
     second = lock_keys(lock)
     notices = [line for line in done.stderr.splitlines() if line.split()[:1] == ["key"]]
     assert len(notices) == 17  # every row but the pinned one, each announced old -> new
@@ -187,8 +202,8 @@ def test_provisional_keys_become_author_keys_with_a_notice_pinned_ones_stay_auth
     text = readmes.subset(FULL_TEXT, lambda _i, e: e.title in second or e.title == inserted.title)
     text = edit_row(text, "SPDY: Accurate Pruning with Speedup Guarantees", "[SPDY: Accurate", "[SPDY: Fast and Accurate")
     readme.write_text(text, encoding="utf-8")
-    with Simulator(Dataset.from_readme(text), lifetime=300) as sim:
-        done = ok(run(work, child_env(sim, work, **FAST), "update", "--readme", str(readme), "-o", "refs.bib"))
+    with Simulator(Dataset.from_readme(text), clock=clock, lifetime=300) as sim:
+        done = ok(run(work, cli_env(sim, work), "update", "--readme", str(readme), "-o", "refs.bib"))
     third = lock_keys(lock)
     assert third["SPDY: Fast and Accurate Pruning with Speedup Guarantees"] == spdy
     assert {t: k for t, k in third.items() if t in second} == {t: k for t, k in second.items() if t in third}
@@ -209,11 +224,14 @@ def exported(tmp_path_factory) -> Path:
     work = tmp_path_factory.mktemp("original")
     readme = work / "README.md"
     readme.write_text(SMALL_TEXT, encoding="utf-8")
-    with Simulator(Dataset.from_readme(SMALL_TEXT), lifetime=300) as sim:
-        for name in FORMATS:
-            where = original(work, name).parent
-            where.mkdir(exist_ok=True)
-            ok(run(where, child_env(sim, where, **FAST), "export", "--readme", str(readme), "-o", name))
+    clock = FakeClock()
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        on_fake_clock(monkeypatch, clock)
+        with Simulator(Dataset.from_readme(SMALL_TEXT), clock=clock, lifetime=300) as sim:
+            for name in FORMATS:
+                where = original(work, name).parent
+                where.mkdir(exist_ok=True)
+                ok(run(where, cli_env(sim, where), "export", "--readme", str(readme), "-o", name))
     return work
 
 
@@ -227,14 +245,14 @@ def test_frozen_gives_byte_identical_outputs_from_the_lock_alone(exported, tmp_p
     shutil.copy(exported / "prune2bib.lock", fresh / "prune2bib.lock")
     env = child_env(None, fresh)  # empty cache and data dirs; every service on a closed port
     for name in FORMATS:
-        done = ok(run(fresh, env, "export", "--frozen", "-o", name))
+        done = ok(run_child(fresh, env, "export", "--frozen", "-o", name))
         assert (fresh / name).read_bytes() == original(exported, name).read_bytes(), name
         assert done.stderr.splitlines()[-1] == f"prune2bib: 18 rows, 18 locked; 18 entries written to {name}"
     assert not (fresh / "cache").exists() and not (fresh / "data").exists()  # neither was even opened
     assert (fresh / "prune2bib.lock").read_bytes() == (exported / "prune2bib.lock").read_bytes()
     # and with the list given as a file, the same bytes
     (fresh / "README.md").write_text(SMALL_TEXT, encoding="utf-8")
-    ok(run(fresh, env, "export", "--frozen", "--readme", "README.md", "-o", "again.bib"))
+    ok(run(fresh, cli_env(None, fresh), "export", "--frozen", "--readme", "README.md", "-o", "again.bib"))
     assert (fresh / "again.bib").read_bytes() == (exported / "refs.bib").read_bytes()
 
 
@@ -245,7 +263,7 @@ def test_frozen_with_a_row_the_lock_does_not_cover_fails_in_one_line_and_writes_
     extra = next(e for e in parse_readme(FULL_TEXT) if e.title not in entries(SMALL_TEXT))
     text = readmes.subset(FULL_TEXT, lambda _i, e: e.title in entries(SMALL_TEXT) or e.title == extra.title)
     (fresh / "README.md").write_text(text, encoding="utf-8")
-    done = run(fresh, child_env(None, fresh), "export", "--frozen", "--readme", "README.md", "-o", "refs.bib")
+    done = run(fresh, cli_env(None, fresh), "export", "--frozen", "--readme", "README.md", "-o", "refs.bib")
     assert done.returncode == 7
     assert done.stderr.splitlines()[-1].startswith("prune2bib: --frozen: prune2bib.lock does not cover 1 row(s) of the list")
     assert extra.title in done.stderr and "Traceback" not in done.stderr
@@ -253,5 +271,5 @@ def test_frozen_with_a_row_the_lock_does_not_cover_fails_in_one_line_and_writes_
     assert (fresh / "prune2bib.lock").read_bytes() == (exported / "prune2bib.lock").read_bytes()
     # no lock at all: the same exit code
     (fresh / "prune2bib.lock").unlink()
-    done = run(fresh, child_env(None, fresh), "export", "--frozen", "-o", "refs.bib")
+    done = run(fresh, cli_env(None, fresh), "export", "--frozen", "-o", "refs.bib")
     assert done.returncode == 7 and "there is no lock" in done.stderr and not (fresh / "refs.bib").exists()

@@ -7,17 +7,19 @@
    - zotero-collections.bib: with `--jabref-groups` (one Zotero collection per type);
    - by-type/{F,W,S,Other}.bib: `--split`;
    - resolved.{bib,json,ris}: `--resolved-only`, the rows with sourced authors.
-tests/test_examples.py checks that the committed files equal a fresh regeneration.
+tests/test_examples.py checks that the committed files equal a fresh regeneration. The exports
+run in this process, one after another (click's runner), as `prune2bib export` would in its own.
 """
 
 from __future__ import annotations
 
-import os
+import contextlib
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+from click.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import replay_into_cache  # noqa: E402
@@ -42,14 +44,23 @@ def make_examples(out_dir: Path, keyfile: Path) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         cache_dir = Path(tmp) / "cache"
         replay_into_cache.fill_cache(cache_dir)
-        env = {**os.environ, "PRUNE2BIB_CACHE_DIR": str(cache_dir), "PRUNE2BIB_DATA_DIR": tmp}
+        env = {"PRUNE2BIB_CACHE_DIR": str(cache_dir), "PRUNE2BIB_DATA_DIR": tmp}
         for n, args in enumerate(EXPORTS):
             # Each export keeps its lock in the temporary folder: a lock is a project's file, not an example.
-            command = [sys.executable, "-m", "prune2bib", "export", "--offline", "--readme", str(UPSTREAM),
-                       "--keys", str(keyfile), "--lock", str(Path(tmp) / f"export-{n}.lock"), *args]  # fmt: skip
-            subprocess.run(command, cwd=out_dir, env=env, check=True, stderr=subprocess.DEVNULL)
+            command = ["export", "--offline", "--readme", str(UPSTREAM), "--keys", str(keyfile),
+                       "--lock", str(Path(tmp) / f"export-{n}.lock"), *args]  # fmt: skip
+            _export(out_dir, env, command)
     # --split's bookkeeping (which files it wrote, for the next run): not an example.
     (out_dir / "by-type" / ".prune2bib-split.json").unlink(missing_ok=True)
+
+
+def _export(cwd: Path, env: dict[str, str], command: list[str]) -> None:
+    from prune2bib.cli import main
+
+    with contextlib.chdir(cwd):
+        done = CliRunner().invoke(main, command, env=env, catch_exceptions=False)
+    if done.exit_code != 0:
+        raise SystemExit(f"prune2bib {' '.join(command)} failed ({done.exit_code}):\n{done.stderr}")
 
 
 if __name__ == "__main__":
