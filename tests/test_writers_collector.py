@@ -1,4 +1,4 @@
-"""Rendering runs without the cyclic garbage collector (writers._collector_paused).
+"""Rendering runs without the cyclic garbage collector (collector.paused, in writers.render).
 
 A 2,780-entry .bib allocates ~35,000 objects; with the collector on, they triggered a full
 collection that rescanned every object of the run during the render. These tests count the

@@ -7,9 +7,7 @@ click's own usage errors get the same one line (`Prune2bibGroup.main`), for ever
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import gc
 import json
 import sys
 from dataclasses import replace
@@ -17,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from prune2bib import __version__, outputs, pipeline, preflight, project, readme_source, settings, writers
+from prune2bib import __version__, collector, outputs, pipeline, preflight, project, readme_source, settings, writers
 from prune2bib.errors import EXIT_UNRESOLVED, NetworkError, NothingSelected, Prune2bibError, UsageError, exit_codes
 from prune2bib.lists.columns import parse_overrides
 from prune2bib.readme import ParsedList, read_list
@@ -51,21 +49,6 @@ def domain_errors(func):
     return wrapper
 
 
-@contextlib.contextmanager
-def rare_collections():
-    """A run makes a few hundred thousand objects that hold no reference cycles (rows, records,
-    lock entries) and keeps most of them to the end; at Python's default thresholds the cyclic
-    collector rescans all of them again and again (0.15 s of a 2,780-row warm export, measured).
-    It runs rarely during a command, and as before afterwards (the tests run many commands in
-    one process)."""
-    before = gc.get_threshold()
-    gc.set_threshold(100_000, 50, 50)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*before)
-
-
 class Prune2bibGroup(click.Group):
     """A click group whose usage errors (unknown option, bad value, missing argument) are one line
     `prune2bib: …` with exit 2, like every other error, in every subcommand."""
@@ -74,7 +57,7 @@ class Prune2bibGroup(click.Group):
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode, **extra)
         try:
-            with rare_collections():
+            with collector.rare():  # a run keeps its rows and records to the end (collector.py)
                 code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except click.UsageError as err:
             where = err.ctx.command_path if err.ctx is not None else "prune2bib"
@@ -177,11 +160,9 @@ def _read(text: str, origin: str, columns: str | None) -> ParsedList:
 
 
 def _selected_rows(entries, row_filter: pipeline.RowFilter, taxonomy: Taxonomy):
-    """The rows the filters select; none is an error that names the values that would match."""
-    rows = pipeline.select_rows(entries, row_filter)
-    if not rows:
-        raise NothingSelected(f"{_explain_empty(entries, row_filter, taxonomy)}; nothing written")
-    return rows
+    """The rows the filters select, prepared for resolution (`_check_selected`'s error if none)."""
+    _check_selected(entries, row_filter, taxonomy)
+    return pipeline.select_rows(entries, row_filter)
 
 
 def _explain_empty(entries, row_filter: pipeline.RowFilter, taxonomy: Taxonomy) -> str:

@@ -32,11 +32,11 @@ Awesome-Pruning's Type codes follow its legend: `WF` -> ('F', 'W'); `FO` -> ('F'
 
 from __future__ import annotations
 
-import gc
 import re
 from dataclasses import dataclass
 from urllib.parse import unquote
 
+from prune2bib import collector
 from prune2bib import taxonomy as taxonomy_module
 from prune2bib.errors import ReadmeError
 from prune2bib.lists import cells as cell_parsing
@@ -165,15 +165,10 @@ def read_list(text: str, columns: str | None = None) -> ParsedList:
     if "\x00" in text:
         raise ReadmeError("the README looks binary: it contains NUL characters")
     text = normalise_newlines(text.lstrip("\ufeff"))
-    collecting = gc.isenabled()
-    gc.disable()  # parsing makes no reference cycles; 60,000 rows of objects would make the collector rescan them
-    try:
+    with collector.paused():  # 60,000 rows of objects and no cycle (see collector.py)
         document = scan(text)
         reader = _Reader(parse_overrides(columns), Budget())
         reader.read(document.blocks)
-    finally:
-        if collecting:
-            gc.enable()
     reader.skipped += [Skipped(n + 1, "a table row outside any table (no header and delimiter row above it)")
                        for n in document.stray_rows]  # fmt: skip
     skipped = tuple(sorted(reader.skipped, key=lambda s: s.line))
