@@ -20,7 +20,7 @@ from conftest import UPSTREAM
 from prune2bib.readme import load_readme_text, parse_readme
 from simulator import readmes
 from simulator.child import child_env
-from test_lazy_imports import HTTP_CLIENTS, WARM_ROWS
+from test_lazy_imports import EXPORT_THEN_LIST, HTTP_CLIENTS, WARM_ROWS
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "tools"))
 import replay_into_cache  # noqa: E402
@@ -100,20 +100,10 @@ def test_a_changed_row_is_resolved_and_only_that_one(locked_project, tmp_path):
 RESOLVE_STAGE = ("prune2bib.resolve", "prune2bib.http", "prune2bib.cache", "prune2bib.published", "prune2bib.listings",
                  "sqlite3", "rapidfuzz", "rispy")  # fmt: skip (not socket: the tests' loopback guard loads it)
 
-EXPORT_THEN_LIST_MODULES = """
-import json, sys
-from prune2bib.cli import main
-try:
-    main(sys.argv[2:], prog_name="prune2bib")
-except SystemExit as end:
-    code = end.code or 0
-open(sys.argv[1], "w").write(json.dumps({{"code": code, "loaded": [m for m in {modules!r} if m in sys.modules]}}))
-"""
-
 
 @pytest.mark.parametrize("args", [["--readme", "README.md"], ["--frozen"]], ids=["online", "frozen"])
 def test_a_warm_export_from_the_lock_never_imports_the_resolve_stage(locked_project, tmp_path, args):
-    code = EXPORT_THEN_LIST_MODULES.format(modules=RESOLVE_STAGE)
+    code = EXPORT_THEN_LIST.format(clients=RESOLVE_STAGE)
     result = tmp_path / "loaded.json"
     out = f"modules-{len(args)}.bib"  # beside the project's lock
     done = subprocess.run([sys.executable, "-c", code, str(result), "export", *args, "-o", out],

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-from importlib import resources
 
 import pytest
 from conftest import UPSTREAM
 
-from prune2bib import pipeline
+from prune2bib import datafiles, pipeline
 from prune2bib.readme import parse_readme, repaired_title
 from prune2bib.titles import Vocabulary, is_proper_noun, list_vocabulary, normalised_title, proper_nouns, title_slips
 from prune2bib.writers.latex import protect_title
@@ -90,7 +89,7 @@ def test_multi_word_names_are_protected_only_as_a_whole():
 
 
 def test_the_names_file_is_tidy():
-    text = resources.files("prune2bib").joinpath("data/proper-nouns.txt").read_text(encoding="utf-8")
+    text = datafiles.read_text("proper-nouns.txt")
     sections = re.split(r"^## .*$", text, flags=re.M)[1:]
     assert len(sections) >= 3
     for section in sections:
