@@ -150,6 +150,10 @@ def test_any_title_round_trips(title):
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x17F), max_size=40))
+@example("\u00b7-")  # '·' is '-' in ASCII: next to a '-' it made an en dash
+@example("-\u00b7")
+@example("\u0140-")  # 'ŀ' ends in '-' in ASCII, the '-' is the next piece's
+@example("'\u0149")  # 'ŉ' starts with "'" in ASCII: a pair across a word and its neighbour
 def test_any_latin_title_round_trips_in_ascii_mode(title):
     assume(clean_text(title))
     field, text = _bib_title(title, ascii=True)

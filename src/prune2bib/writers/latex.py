@@ -102,8 +102,14 @@ def _escape_raw(text: str, ascii: bool) -> str:
 
 def _escaped(text: str, ascii: bool) -> str:
     escaped = _SPECIALS.sub(lambda m: ESCAPES[m.group()], text)
-    escaped = _LIGATURE.sub(r"\g<0>{}", escaped)
-    return _encode_unicode(escaped, ascii)
+    return _unligatured(_encode_unicode(escaped, ascii))
+
+
+def _unligatured(latex: str) -> str:
+    """An empty group between two characters TeX would join. After the characters are spelled:
+    a spelling may itself start or end with one of them ('·' is '-' in ASCII mode, '-·' was
+    typeset as an en dash)."""
+    return _LIGATURE.sub(r"\g<0>{}", latex)
 
 
 # TeX fonts turn these pairs into other glyphs (-- en dash, `` and '' curly quotes, !` and ?`
@@ -212,7 +218,8 @@ def _protect_words(text: str, ascii: bool, name_end: int, phrases: list[tuple[in
         out.append("{" + latex + "}" if protect else latex)
         pos = match.end()
     out.append(_escape_raw(text[pos:], ascii))
-    return "".join(out)
+    # Pairs across a word and its neighbour ("'" then 'ŉ', spelled "'n" in ASCII mode).
+    return _unligatured("".join(out))
 
 
 # A name is one word, or words joined by hyphens ('Net-Trim', 'PAC-Net', 'Peek-a-Boo').
