@@ -55,6 +55,20 @@ def test_a_glued_word_the_list_writes_twice_is_a_name():
     assert normalised_title("Pruning andArchitecture", twice) == "Pruning andArchitecture"
 
 
+def test_each_distinct_word_of_a_list_is_worked_out_once(monkeypatch):
+    # A list ×10 has ~28,000 title words and few distinct ones; each was worked out every time.
+    from prune2bib import titles
+
+    entries = parse_readme(UPSTREAM.read_text(encoding="utf-8"))
+    vocabulary = list_vocabulary(entries)
+    seen = []
+    fixed_word = titles._fixed_word
+    monkeypatch.setattr(titles, "_fixed_word", lambda word, v: (seen.append(word), fixed_word(word, v))[1])
+    first = [titles.row_title(e, vocabulary) for e in entries]
+    assert [titles.row_title(e, vocabulary) for e in entries] == first  # the same answers, from memory
+    assert len(seen) == len(set(seen)) < sum(len(t.split()) for t in first) / 2
+
+
 def test_slip_message_names_what_is_exported():
     (slip,) = title_slips("DepthFL : Depthwise Federated Learning", LIST)
     assert slip.message() == "a space before punctuation: 'DepthFL : Depthwise' (exported as 'DepthFL: Depthwise')"

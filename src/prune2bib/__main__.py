@@ -1,3 +1,3 @@
-from prune2bib.cli import main
+from prune2bib.cli import console
 
-main()
+console()

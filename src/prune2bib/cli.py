@@ -247,6 +247,13 @@ def _update(dry_run, **params):
     _export(**params, update=True, dry_run=dry_run)
 
 
+def console():
+    """The process's entry point (`prune2bib`, `python -m prune2bib`): the run's objects live until
+    the process ends, so its last collection need not scan them (collector.py)."""
+    with collector.until_the_process_ends():
+        main()
+
+
 main.add_command(click.Command("update", callback=_update, params=[*export.params, DRY_RUN], help=_update.__doc__,
                                context_settings={"help_option_names": ["-h", "--help"]}))  # fmt: skip
 
