@@ -106,3 +106,16 @@ def test_broken_keyfile_is_a_domain_error(tmp_path):
     keyfile.write_text('{"version": 99, "keys": {}}')
     with pytest.raises(UsageError, match="unsupported"):
         citekeys.load_keyfile(keyfile)
+
+
+def _folded_the_long_way(text: str) -> str:
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", text.translate(citekeys._FOLD))
+    return re.sub(r"[^a-z0-9]", "", decomposed.encode("ascii", "ignore").decode().lower())
+
+
+def test_ascii_text_skips_the_decomposition_and_folds_the_same():
+    every_char = [chr(c) for c in range(0x3000) if not 0xD800 <= c < 0xE000]
+    words = ["Schrödinger-Łukasz", "ResNet-50", "Straße", "İstanbul", "ǅemal", "ﬁlter", "K", "\u212a", *every_char]
+    assert [citekeys.ascii_fold(w) for w in words] == [_folded_the_long_way(w) for w in words]

@@ -43,17 +43,22 @@ _FOLD = str.maketrans({"ß": "ss", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "
                        "œ": "oe", "Œ": "OE", "đ": "d", "Đ": "D", "ð": "d", "þ": "th", "ı": "i"})
 
 
+_NOT_ALNUM = re.compile(r"[^a-z0-9]")
+_WORD_BREAKS = re.compile(r"[\s\-/:]+")
+
+
 def ascii_fold(text: str) -> str:
     """'Schrödinger-Łukasz' -> 'schrodingerlukasz': lower case, ASCII letters and digits only."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_FOLD))
-    return re.sub(r"[^a-z0-9]", "", decomposed.encode("ascii", "ignore").decode().lower())
+    if not text.isascii():  # (ASCII text, most words: nothing to fold or decompose)
+        text = unicodedata.normalize("NFKD", text.translate(_FOLD)).encode("ascii", "ignore").decode()
+    return _NOT_ALNUM.sub("", text.lower())
 
 
 def title_words(title: str) -> list[str]:
     """The title's significant words, folded ('Towards Optimal Structured CNN Pruning' ->
     ['optimal', 'structured', 'cnn', 'pruning']): no stopwords, no single letters ('How I
     Learned ...' -> 'learned'); all words when no word is left."""
-    words = [ascii_fold(w) for w in re.split(r"[\s\-/:]+", title)]
+    words = [ascii_fold(w) for w in _WORD_BREAKS.split(title)]
     words = [w for w in words if w]
     significant = [w for w in words if w not in STOPWORDS and len(w) > 1]
     return significant or words
@@ -89,7 +94,7 @@ def identities(record: Record) -> list[str]:
         found.append("arxiv:" + re.sub(r"v\d+$", "", record.arxiv_id.strip().lower()))
     if record.openreview_id.strip():
         found.append("openreview:" + record.openreview_id.strip())
-    title = " ".join(ascii_fold(w) for w in record.title.split() if ascii_fold(w))
+    title = " ".join(filter(None, map(ascii_fold, record.title.split())))
     if title:
         found.append(f"title:{title}|{record.year if record.year is not None else ''}")
     return found
@@ -101,8 +106,9 @@ def assign_keys(records: Sequence[Record], taken: Iterable[str] | None = None) -
     records = list(records)
     used = {k.casefold() for k in taken or ()}
     keys: list[str] = [""] * len(records)
-    for i in sorted(range(len(records)), key=lambda i: fresh_order(records[i])):
-        keys[i] = next_free(base_key(records[i]), used)
+    orders = [fresh_order(record) for record in records]
+    for i in sorted(range(len(records)), key=orders.__getitem__):
+        keys[i] = next_free(orders[i][0], used)  # (the order starts with the base key)
         used.add(keys[i].casefold())
     return [record.with_(id=key) for record, key in zip(records, keys)]
 
