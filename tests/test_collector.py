@@ -67,3 +67,24 @@ def test_the_entry_point_leaves_the_run_frozen_for_the_interpreters_last_collect
     assert done.returncode == 0, done.stderr
     frozen = int(done.stderr.rsplit("frozen at exit:", 1)[1].split()[0])
     assert frozen > 10_000  # the imports and the rows; 0 without until_the_process_ends
+
+
+# The entry point imports the CLI with the collector off, then freezes what the imports made.
+COLLECTIONS_WHILE_STARTING = """
+import atexit, gc, sys
+collections = []
+gc.callbacks.append(lambda phase, info: phase == "start" and collections.append(info["generation"]))
+atexit.register(lambda: print("collections:", len(collections), file=sys.stderr))
+sys.argv = ["prune2bib", "--version"]
+from prune2bib.__main__ import run
+run()
+"""
+
+
+def test_the_entry_point_imports_the_cli_without_collecting(tmp_path):
+    done = subprocess.run([sys.executable, "-c", COLLECTIONS_WHILE_STARTING], cwd=tmp_path, env=child_env(None, tmp_path),
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "prune2bib" in done.stdout
+    collections = int(done.stderr.rsplit("collections:", 1)[1].split()[0])
+    assert collections <= 2  # ~40 while the CLI's imports load with the collector on

@@ -4,6 +4,7 @@ write interrupted between the temporary file and the rename leaves the old lock.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from pathlib import Path
@@ -82,6 +83,18 @@ def test_equal_sources_are_one_object_when_read():
     sources = [source for paper in read.papers for _, source in paper.sources]
     assert len(sources) > 3 * len({(s.name, s.fetched) for s in sources})
     assert len({id(s) for s in sources}) == len({(s.name, s.fetched) for s in sources})
+
+
+def test_sources_edited_out_of_order_are_read_in_record_order():
+    dblp, crossref = Source("dblp", "2025-01-02"), Source("crossref", "2025-01-03")
+    sources = (("title", dblp), ("authors", dblp), ("page", crossref), ("doi", crossref))
+    lock = Lock(tuple(dataclasses.replace(p, sources=sources) for p in LOCK.papers), LOCK.retired)
+    data = json.loads(lockfile.render(lock))
+    for paper_ in data["papers"]:
+        paper_["sources"] = dict(reversed(list(paper_["sources"].items())))
+    assert any(len(p["sources"]) > 1 for p in data["papers"])
+    shuffled = lockfile.parse(json.dumps(data).encode())
+    assert [p.sources for p in shuffled.papers] == [sources] * len(LOCK.papers)
 
 
 def test_the_lock_is_diff_friendly_one_field_a_line():

@@ -20,7 +20,7 @@ _NAMES = {"authors": "author", "doi": "DOI", "url": "URL"}
 _SKIPPED = ("id",)
 FIELDS = tuple(f.name for f in fields(Record) if f.name not in _SKIPPED)
 LOCK_NAMES = {name: _NAMES.get(name, name.replace("_", "-")) for name in FIELDS}
-_FIELD_OF = {lock: name for name, lock in LOCK_NAMES.items()}
+FIELD_OF = {lock: name for name, lock in LOCK_NAMES.items()}  # 'container-title' -> 'container_title'
 
 
 class RecordFormatError(ValueError):
@@ -33,7 +33,7 @@ def lock_name(field_name: str) -> str:
 
 def field_name(lock: str) -> str | None:
     """'container-title' -> 'container_title'; None for a name no Record field has."""
-    return _FIELD_OF.get(lock)
+    return FIELD_OF.get(lock)
 
 
 def from_record(record: Record) -> dict[str, Any]:
@@ -53,7 +53,7 @@ def to_record(data: Any, key: str = "") -> Record:
         raise RecordFormatError("the record is not an object")
     values: dict[str, Any] = {}
     for lock, value in data.items():
-        name = _FIELD_OF.get(lock)
+        name = FIELD_OF.get(lock)
         if name is None:
             raise RecordFormatError(f"unknown record field {lock!r}")
         try:

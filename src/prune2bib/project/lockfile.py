@@ -423,9 +423,10 @@ def _paper(item: Any, n: int, sources_seen: dict[tuple[str, str], Source]) -> Pa
 def _sources(obj: Any, seen: dict[tuple[str, str], Source], where) -> tuple[tuple[str, Source], ...]:
     """(Record field, Source) in Record order. A lock names a few sources on a few days, so equal
     Sources are one object (`seen`): ~10 per paper, else ~27,000 objects for 2,780 papers."""
-    sources = []
+    sources, in_order, last = [], True, -1
+    field_of, order = csl.FIELD_OF, _FIELD_ORDER
     for name, value in _dict(obj, f'{where()}: "sources"').items():
-        field_name = csl.field_name(name)
+        field_name = field_of.get(name)
         if field_name is None:
             raise _Problem(f"{where()}: unknown field {name!r} in \"sources\"")
         src = _dict(value, f"{where()}: source of {name!r}")
@@ -436,8 +437,9 @@ def _sources(obj: Any, seen: dict[tuple[str, str], Source], where) -> tuple[tupl
             _str(said[1], f"{where()}: fetch date of {name!r}")
             source = seen[said] = Source(*said)
         sources.append((field_name, source))
-    order = _FIELD_ORDER
-    return tuple(sorted(sources, key=lambda s: order[s[0]]))
+        in_order, last = in_order and order[field_name] > last, order[field_name]
+    # Written in Record order (`render`), so sorted already unless edited by hand.
+    return tuple(sources) if in_order else tuple(sorted(sources, key=lambda s: order[s[0]]))
 
 
 _FIELD_ORDER = {f: i for i, f in enumerate(csl.FIELDS)}

@@ -217,12 +217,14 @@ def _locked(entry: Entry, paper: Paper) -> pipeline.RowOutcome:
     record = _with_list_fields(paper.record, entry, paper)
     status = pipeline.LOCKED if paper.status in ("resolved", "partial") else _OUTCOME_STATUS.get(paper.status, "unresolved")
     given = {n: s.name for n, s in paper.sources}
-    fields = tuple((n, given.get(n, LIST_SOURCE)) for n in csl.FIELDS if getattr(record, n) not in ("", (), None))
+    values = vars(record)  # (one dict lookup per field, for 25 fields of every row)
+    fields = tuple([(n, given.get(n, LIST_SOURCE)) for n in csl.FIELDS if values[n] not in _EMPTY])
     source = given.get("title", "")
     return pipeline.RowOutcome(entry, identify(entry.url), record, status, source, paper.reason, Provenance(fields),
                                refused=paper.status == "refused", from_lock=True)  # fmt: skip
 
 
+_EMPTY = ("", (), None)
 _OUTCOME_STATUS = {"skipped": "skipped", "readme": "readme", "offline": "cache-miss"}
 
 
