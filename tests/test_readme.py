@@ -355,3 +355,25 @@ def test_random_text_raises_only_readme_error(text):
     else:
         lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
         assert all(1 <= e.line <= len(lines) for e in entries)
+
+
+def test_each_distinct_venue_and_type_cell_is_read_once(monkeypatch):
+    # The list repeats ~40 venue cells and ~6 type cells over 278 rows (×10 at real scale).
+    from prune2bib import readme
+    from prune2bib.lists import cells
+
+    venues, types = [], []
+    venue_cell, type_cell = cells.parse_venue_cell, readme.parse_type_cell
+    monkeypatch.setattr(cells, "parse_venue_cell", lambda text, known: (venues.append(text), venue_cell(text, known))[1])
+    monkeypatch.setattr(readme, "parse_type_cell", lambda text, taxonomy: (types.append(text), type_cell(text, taxonomy))[1])
+    entries = parse_readme(UPSTREAM.read_text(encoding="utf-8"))
+    assert len(venues) == len(set(venues)) < len(entries) / 4
+    assert len(types) == len(set(types)) < 12
+    assert Counter(e.venue for e in entries)["CVPR"] > 30 and Counter(e.types for e in entries)[("F",)] > 100
+
+
+@given(st.text(alphabet=st.sampled_from("[]()<>*_`!\\&~:ab é|\t"), max_size=40))
+def test_markup_count_counts_every_markup_character(cell):
+    from prune2bib.lists import inline
+
+    assert inline.markup_count(cell) == sum(ch in inline._MARKUP_CHARS for ch in cell)

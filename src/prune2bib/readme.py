@@ -206,6 +206,10 @@ class _Reader:
         self.tables: list[TableSeen] = []
         self.taxonomy = Taxonomy()
         self._years: dict[int, HeadingYear] = {}
+        # A list repeats a few venue and type cells in row after row ('CVPR', '`F`'): each
+        # distinct one is read once (the taxonomy is fixed before the first paper table).
+        self.venue_cells: dict[str, tuple] = {}
+        self.type_cells: dict[str, tuple[str, ...]] = {}
 
     def read(self, blocks: list[Heading | Table]) -> None:
         tables = [(b, [plain_text(h, self.budget) for h in b.header]) for b in blocks if isinstance(b, Table)]
@@ -342,19 +346,30 @@ class _RowReader:
         text = raw or ""
         if not text:
             text = _badge_venue(badges)
-        venue_with_year, note = text, ""
         if raw is not None or text:
-            venue_with_year, note, found = cell_parsing.parse_venue_cell(text, lambda v: True)
+            venue, note, venue_year, found, checks = self._venue_cell(text)
             if raw is not None and not text:
                 anomalies.extend(found)
-        venue, venue_year = split_venue_year(venue_with_year)
-        if venue and taxonomy_module.venue(venue) is None:
-            anomalies.append(Anomaly("unknown-venue", f"unknown venue {venue!r}"))
-        if note and note not in cell_parsing.VENUE_NOTES:
-            anomalies.append(Anomaly("unknown-venue-note", f"unknown venue note {note!r}; expected Oral, Spotlight or Best"))
+            anomalies.extend(checks)
+        else:
+            (venue, venue_year), note = split_venue_year(text), ""
         year_text = self.text("year")
         year = venue_year or (cell_year(year_text) if year_text else None) or self.section.year
         return venue, note, year
+
+    def _venue_cell(self, text: str) -> tuple[str, str, int | None, tuple[Anomaly, ...], tuple[Anomaly, ...]]:
+        """(venue, note, year, the cell's own anomalies, the venue's and note's checks)."""
+        known = self.reader.venue_cells.get(text)
+        if known is None:
+            venue_with_year, note, found = cell_parsing.parse_venue_cell(text, lambda v: True)
+            venue, venue_year = split_venue_year(venue_with_year)
+            checks = []
+            if venue and taxonomy_module.venue(venue) is None:
+                checks.append(Anomaly("unknown-venue", f"unknown venue {venue!r}"))
+            if note and note not in cell_parsing.VENUE_NOTES:
+                checks.append(Anomaly("unknown-venue-note", f"unknown venue note {note!r}; expected Oral, Spotlight or Best"))
+            known = self.reader.venue_cells[text] = (venue, note, venue_year, tuple(found), tuple(checks))
+        return known
 
     def _venue_kind(self) -> str:
         index = self.shape.fields.get("venue")
@@ -364,7 +379,9 @@ class _RowReader:
         raw = self.text("type")
         if raw is None:
             return ()
-        codes, _ = parse_type_cell(raw, self.reader.taxonomy)
+        codes = self.reader.type_cells.get(raw)
+        if codes is None:
+            codes = self.reader.type_cells[raw] = parse_type_cell(raw, self.reader.taxonomy)[0]
         return codes
 
     def _code(self) -> tuple[tuple[CodeLink, ...], list[Anomaly]]:
