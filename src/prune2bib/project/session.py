@@ -241,6 +241,8 @@ def _with_list_fields(record: Record, entry: Entry, paper: Paper) -> Record:
 
 
 def _relocked(paper: Paper, given: keys.Given, row: Row, record: Record) -> Paper:
+    if paper.key == given.key and paper.key_state == given.state and paper.record is record and paper.row == row:
+        return paper  # the usual warm row: nothing moved (and the new lock then compares as the old)
     return replace(paper, key=given.key, key_state=given.state, row=row, record=record)
 
 
