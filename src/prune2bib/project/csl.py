@@ -56,6 +56,9 @@ def to_record(data: Any, key: str = "") -> Record:
         name = FIELD_OF.get(lock)
         if name is None:
             raise RecordFormatError(f"unknown record field {lock!r}")
+        if type(value) is str and name in _STRING_FIELDS:
+            values[name] = value  # most fields: no call (34,000 of them in a 2,780-paper lock)
+            continue
         try:
             values[name] = _load(name, value)
         except (TypeError, ValueError, KeyError) as err:
