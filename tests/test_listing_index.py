@@ -79,6 +79,7 @@ def test_the_index_finds_what_a_scan_of_the_whole_listing_finds(tmp_path):
     records = [paper(t, n) for n, t in enumerate(ROW_TITLES)] + distractors(2000, seed=9)
     # Near twins in the listing itself: a slip of a row's title beside it, so the refusal is exercised.
     records += [paper(t.replace("Pruning", "Prunning"), 90_000 + n) for n, t in enumerate(ROW_TITLES[:40]) if "Pruning" in t]
+    records += [paper(t, 95_000 + n) for n, t in enumerate(ROW_TITLES[40:60])]  # exact twins: the first listed is taken
     rng.shuffle(records)
     titles = [match.normalize_title(r.title) for r in records]
     memory = listings.MemoryListing(records)
@@ -113,6 +114,23 @@ def test_near_identical_titles_are_matched_and_twins_refused():
     assert listing.match_title("Learning Sparse Networks Using Targeted Dropout C") is None  # one letter from two
     assert listing.match_title("ResNet-101 Pruning") is None  # digits are never a slip
     assert listing.match_title("") is None and listing.match_title("!!!") is None
+
+
+def test_an_exact_title_is_found_with_one_plain_lookup(tmp_path, monkeypatch):
+    # Most rows of a warm run: their title exactly. The blocks' shared-key count is asked only
+    # for a title with no exact record (a slip, a missing word).
+    asked = []
+    candidates = cache_module.StoredListing.candidates
+    monkeypatch.setattr(cache_module.StoredListing, "candidates", lambda self, query: asked.append(query) or candidates(self, query))
+    title = "Filter Pruning via Geometric Median for Deep Convolutional Neural Networks Acceleration"
+    with open_cache(tmp_path) as cache:
+        cache.put_listing(NEURIPS_2021, "dblp", [paper(title, 1)] + distractors(50, seed=3), expires=False)
+        stored = cache.listing(NEURIPS_2021)
+        assert stored.match_title(title).authors[0].family == "A1"
+        assert [q.blocks for q in asked] == [()]
+        asked.clear()
+        assert stored.match_title(title.replace("Acceleration", "Acceleraton")).authors[0].family == "A1"
+        assert [bool(q.blocks) for q in asked] == [False, True]
 
 
 def test_one_word_titles_are_found_through_their_one_deletion_keys(tmp_path):

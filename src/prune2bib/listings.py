@@ -118,7 +118,14 @@ class Indexed:
         wanted = normalized(title)
         if not wanted:
             return None
-        position = choose(wanted, self.candidates(title_query(wanted)))
+        query = title_query(wanted)
+        # Most rows: a record of exactly this title, which `choose` takes whatever near titles
+        # the blocks bring (the first such, in listing order). It is among the records under the
+        # compact key alone: one plain index lookup, not the blocks' count of shared keys.
+        exact = [n for n, found in self.candidates(TitleQuery(query.any_of[:1])) if found == wanted]
+        if exact:
+            return self.record(exact[0])
+        position = choose(wanted, self.candidates(query))
         return None if position is None else self.record(position)
 
     def at_link(self, ident: Identifier) -> Record | None:
