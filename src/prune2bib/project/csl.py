@@ -31,11 +31,6 @@ def lock_name(field_name: str) -> str:
     return LOCK_NAMES.get(field_name, field_name.replace("_", "-"))
 
 
-def field_name(lock: str) -> str | None:
-    """'container-title' -> 'container_title'; None for a name no Record field has."""
-    return FIELD_OF.get(lock)
-
-
 def from_record(record: Record) -> dict[str, Any]:
     """The record as a CSL-shaped dict, fields in `Record` order, empty ones left out."""
     out: dict[str, Any] = {}
@@ -79,8 +74,7 @@ def _dump(name: str, value: Any) -> Any:
 
 
 def _load(name: str, value: Any) -> Any:
-    if type(value) is str and name in _STRING_FIELDS:  # most fields: one test, first
-        return value
+    """A field's value other than a plain string (`to_record` takes those as they are)."""
     if name == "authors":
         return tuple(Person(**_strings(p, _PERSON_FIELDS)) for p in _list(value))
     if name == "code":
