@@ -9,9 +9,9 @@ and the simulator's rate limiter share one fake clock, so every wait is counted,
 
 from __future__ import annotations
 
-import dataclasses
 import json
 
+import msgspec.structs
 import pytest
 from click.testing import CliRunner
 
@@ -39,7 +39,7 @@ class Run:
         clock, warnings = self.clock, self.warnings
 
         def etiquette(*args, policy: RetryPolicy | None = None, **kwargs):
-            policy = dataclasses.replace(policy or RetryPolicy(), timeout=5.0)
+            policy = msgspec.structs.replace(policy or RetryPolicy(), timeout=5.0)
             return Http(*args, policy=policy, clock=clock, sleep=clock.sleep, warn=warnings.append, **kwargs)
 
         monkeypatch.setattr(resolve, "Http", etiquette)

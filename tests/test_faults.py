@@ -11,10 +11,10 @@ file: one JSON line per row with its status and reason.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import re
 
+import msgspec.structs
 import pytest
 from click.testing import CliRunner
 
@@ -56,7 +56,7 @@ class World:
         clock, timeouts = self.clock, self.timeouts
 
         def etiquette(*args, policy: RetryPolicy | None = None, **kwargs):
-            policy = dataclasses.replace(policy or RetryPolicy(), timeout=CLIENT_TIMEOUT)
+            policy = msgspec.structs.replace(policy or RetryPolicy(), timeout=CLIENT_TIMEOUT)
             return ServiceTimeouts(*args, policy=policy, clock=clock, sleep=clock.sleep, timeouts=timeouts, **kwargs)
 
         monkeypatch.setattr(resolve, "Http", etiquette)

@@ -4,11 +4,11 @@ write interrupted between the temporary file and the rename leaves the old lock.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 from pathlib import Path
 
+import msgspec.structs
 import pytest
 from click.testing import CliRunner
 from hypothesis import given
@@ -88,7 +88,7 @@ def test_equal_sources_are_one_object_when_read():
 def test_sources_edited_out_of_order_are_read_in_record_order():
     dblp, crossref = Source("dblp", "2025-01-02"), Source("crossref", "2025-01-03")
     sources = (("title", dblp), ("authors", dblp), ("page", crossref), ("doi", crossref))
-    lock = Lock(tuple(dataclasses.replace(p, sources=sources) for p in LOCK.papers), LOCK.retired)
+    lock = Lock(tuple(msgspec.structs.replace(p, sources=sources) for p in LOCK.papers), LOCK.retired)
     data = json.loads(lockfile.render(lock))
     for paper_ in data["papers"]:
         paper_["sources"] = dict(reversed(list(paper_["sources"].items())))

@@ -4,10 +4,10 @@ lock and which are resolved again, statuses, sources, filters, removals, `--froz
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from msgspec.structs import replace
 
 from prune2bib import pipeline
 from prune2bib.errors import FrozenError

@@ -9,9 +9,8 @@ When some services answer, the run exits 0 (`--strict`: 8 if rows stay unresolve
 
 from __future__ import annotations
 
-import dataclasses
-
 import bibtexparser
+import msgspec.structs
 import pytest
 from click.testing import CliRunner
 
@@ -163,7 +162,7 @@ def test_offline_cache_misses_are_not_a_network_failure(tmp_path):
 
 
 def test_reached_no_service_reads_the_rows():
-    outcome = lambda status, reason="": dataclasses.replace(resolve.Outcome(status), reason=reason)  # noqa: E731
+    outcome = lambda status, reason="": msgspec.structs.replace(resolve.Outcome(status), reason=reason)  # noqa: E731
     dead = outcome("unresolved", "dblp is unreachable: it refused the connection (nothing listens there); not asked again this run")
     assert resolve.reached_no_service([dead, outcome("cached")])
     assert not resolve.reached_no_service([dead, outcome("resolved")])  # something came over the network

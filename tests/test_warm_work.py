@@ -7,7 +7,7 @@ so the same papers in another order are the same lock.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from msgspec.structs import replace
 
 from test_lock_format import LOCK
 

@@ -7,9 +7,9 @@ collections (the work done), never the time; they fail on the writers without th
 
 from __future__ import annotations
 
-import dataclasses
 import gc
 
+import msgspec.structs
 import pytest
 
 from prune2bib import writers
@@ -17,7 +17,7 @@ from writer_records import ALL
 
 
 def _many_records(n: int):
-    return [dataclasses.replace(ALL[i % len(ALL)], id=f"key{i}", title=f"{ALL[i % len(ALL)].title} {i}") for i in range(n)]
+    return [msgspec.structs.replace(ALL[i % len(ALL)], id=f"key{i}", title=f"{ALL[i % len(ALL)].title} {i}") for i in range(n)]
 
 
 def _collections_during(call) -> list[int]:
@@ -59,5 +59,5 @@ def test_a_paused_collector_stays_paused():
 
 def test_the_collector_comes_back_after_an_error():
     with pytest.raises(Exception):
-        writers.render([dataclasses.replace(r, id="same") for r in ALL], "bibtex")
+        writers.render([msgspec.structs.replace(r, id="same") for r in ALL], "bibtex")
     assert gc.isenabled()

@@ -31,10 +31,11 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from dataclasses import dataclass, fields
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Callable
+
+from msgspec import Struct
 
 from prune2bib import listings
 from prune2bib.environment import CACHE_FILE_NAME, MAX_AGE_ENV, default_cache_dir, preprint_max_age_days  # noqa: F401 - used here and by callers
@@ -82,8 +83,7 @@ CREATE TABLE IF NOT EXISTS listing_keys (
 """
 
 
-@dataclass(frozen=True)
-class Cached:
+class Cached(Struct, frozen=True):
     """One cache entry."""
 
     key: str
@@ -95,8 +95,7 @@ class Cached:
     stale: bool = False  # older than the max age for re-checking (only `--offline` uses it then)
 
 
-@dataclass(frozen=True)
-class CachedListing:
+class CachedListing(Struct, frozen=True):
     """A stored list of records: a venue-year's proceedings, or the hits of a title search."""
 
     key: str
@@ -106,8 +105,7 @@ class CachedListing:
     stale: bool = False
 
 
-@dataclass(frozen=True)
-class CacheInfo:
+class CacheInfo(Struct, frozen=True):
     path: Path
     size_bytes: int
     counts: tuple[tuple[str, str, int], ...]  # (source, status, n), sorted
@@ -478,15 +476,15 @@ _MIGRATIONS = {1: _from_v1}  # schema version -> its migration to the next one (
 
 def record_to_json(record: Record) -> str:
     data = {}
-    for f in fields(Record):
-        value = getattr(record, f.name)
+    for name in Record.__struct_fields__:
+        value = getattr(record, name)
         if value in ("", (), None):
-            continue  # keep entries small; absent means the dataclass default
-        if f.name == "authors":
+            continue  # keep entries small; absent means the Record's default
+        if name == "authors":
             value = [_person_to_dict(p) for p in value]
-        elif f.name == "code":
+        elif name == "code":
             value = [{"label": c.label, "url": c.url, "status": c.status} for c in value]
-        data[f.name] = list(value) if isinstance(value, tuple) else value
+        data[name] = list(value) if isinstance(value, tuple) else value
     return json.dumps(data, ensure_ascii=False, sort_keys=True)
 
 
@@ -495,7 +493,7 @@ def record_from_json(text: str) -> Record:
 
 
 def record_from_data(data: dict) -> Record:
-    known = {f.name for f in fields(Record)}
+    known = set(Record.__struct_fields__)
     values = {}
     for name, value in data.items():
         if name not in known:

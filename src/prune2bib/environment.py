@@ -9,10 +9,10 @@ not pay for importing the resolve stage.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
 import platformdirs
+from msgspec import Struct
 
 from prune2bib.errors import UsageError
 
@@ -33,8 +33,7 @@ DEFAULT_PREPRINT_MAX_AGE_DAYS = 30.0
 DBLP_INTERVAL_S = 5.0
 
 
-@dataclass(frozen=True)
-class Service:
+class Service(Struct, frozen=True):
     name: str
     env: str  # environment variable overriding the base URL
     default_url: str

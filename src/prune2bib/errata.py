@@ -22,9 +22,10 @@ Messages are one line and stable (tests compare them). Errata come sorted by lin
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 from typing import Iterable
+
+from msgspec import Struct
 
 from prune2bib import taxonomy, venues
 from prune2bib.identify import identify, implied_venue
@@ -33,8 +34,7 @@ from prune2bib.taxonomy import Taxonomy
 from prune2bib.titles import title_errata
 
 
-@dataclass(frozen=True)
-class Erratum:
+class Erratum(Struct, frozen=True):
     line: int  # 1-based README line of the row at fault
     code: str  # machine name, e.g. 'shared-link', 'duplicated-title'
     message: str  # one line, for people

@@ -45,8 +45,11 @@ import socket
 import sys
 import time
 from dataclasses import dataclass, field
+
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Callable, Iterator
+
+from msgspec import Struct
 
 from prune2bib import __version__
 from prune2bib.environment import DBLP_INTERVAL_S, MAILTO_ENV, SERVICES, Service, base_url  # noqa: F401 - the HTTP layer's names
@@ -147,8 +150,7 @@ def is_unreachable_reason(reason: str) -> bool:
     return UNREACHABLE in reason
 
 
-@dataclass(frozen=True)
-class HttpEvent:
+class HttpEvent(Struct, frozen=True):
     """What the HTTP layer is doing, for observers such as the CLI's progress line (`observe`).
 
     kind: 'request' (an attempt is sent), 'wait' (pacing: `seconds` until the service's
@@ -181,8 +183,7 @@ def _notify(service: str, kind: str, seconds: float = 0.0, detail: str = "") -> 
         observer(HttpEvent(service, kind, seconds, detail))
 
 
-@dataclass
-class RetryPolicy:
+class RetryPolicy(Struct):
     attempts: int = 4  # tries per request, the first included
     backoff_base: float = 1.0  # seconds before the first retry; doubles each time
     backoff_cap: float = 30.0
@@ -206,8 +207,7 @@ class PaceMemory:
         pass
 
 
-@dataclass
-class _ServiceState:
+class _ServiceState(Struct):
     interval: float
     floor: float
     last_start: float | None = None
@@ -221,7 +221,7 @@ class _ServiceState:
 
 
 @dataclass
-class Http:
+class Http:  # (a dataclass, not a Struct: a service object with state, which tests subclass)
     """One per run: the etiquette shared by every request of every resolver."""
 
     mailto: str = ""

@@ -23,14 +23,14 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
 from urllib.parse import parse_qs, unquote, urlsplit
+
+from msgspec import Struct
 
 KINDS = ("arxiv", "openreview", "doi", "cvf", "pmlr", "neurips", "ijcai", "aaai", "url")
 
 
-@dataclass(frozen=True)
-class Identifier:
+class Identifier(Struct, frozen=True):
     kind: str  # one of KINDS
     value: str  # arxiv: '1608.08710v2'; openreview: forum id; doi: '10.1007/...'; others: a stable id
 

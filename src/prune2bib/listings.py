@@ -29,9 +29,9 @@ once, at storage; a lookup normalises only the row's title and decodes only the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Iterable, Iterator
 
+from msgspec import Struct
 from rapidfuzz import fuzz
 
 from prune2bib import match
@@ -46,8 +46,7 @@ def normalized(title: str) -> str:
     return match.normalize_title(title)
 
 
-@dataclass(frozen=True)
-class TitleQuery:
+class TitleQuery(Struct, frozen=True):
     """What a row asks of an index: records under any of `any_of`, or under `need` of `blocks`."""
 
     any_of: tuple[str, ...] = ()

@@ -29,7 +29,6 @@ Rules (DESIGN.md, issue 4):
 
 from __future__ import annotations
 
-from dataclasses import fields
 from typing import Sequence
 
 from prune2bib import venues
@@ -42,7 +41,7 @@ EPRINT_FIELDS = ("arxiv_id", "arxiv_class", "journal_ref")  # the arXiv identity
 VENUE_TABLE = "venues"  # the provenance of names the venue table gave
 VENUE_NAME_FIELDS = ("container_title", "container_title_short", "event_title")
 VENUE_FIELDS = ("type", *VENUE_NAME_FIELDS)
-FIELD_NAMES = tuple(f.name for f in fields(Record))
+FIELD_NAMES = Record.__struct_fields__
 
 Sourced = tuple[str, Record]  # (source name, the record it gave)
 

@@ -23,9 +23,10 @@ import errno
 import json
 import os
 import tempfile
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
+
+from msgspec import Struct, field
 
 from prune2bib.errors import OutputError
 
@@ -141,8 +142,7 @@ def _umask() -> int:
 # ---------------------------------------------------------------------- --split
 
 
-@dataclass
-class SplitResult:
+class SplitResult(Struct):
     written: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)  # stale files of the last run
     kept: list[str] = field(default_factory=list)  # stale, but edited since: left alone

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
+
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 from prune2bib import citekeys, titles, venues
 from prune2bib.baseline import record_from_entry
@@ -30,8 +32,7 @@ LOCKED = "locked"  # taken from the lock (project/), no resolution work
 RESOLVED_STATUSES = ("resolved", "cached", LOCKED)  # a source's record is in the entry
 
 
-@dataclass(frozen=True)
-class RowFilter:
+class RowFilter(Struct, frozen=True):
     """The rows a user asked for. Empty means 'all'."""
 
     types: tuple[str, ...] = ()
@@ -59,8 +60,7 @@ def venue_names(entries: list[Entry]) -> list[str]:
     return venues.valid_names(e.venue for e in entries)
 
 
-@dataclass(frozen=True)
-class RowOutcome:
+class RowOutcome(Struct, frozen=True):
     entry: Entry
     identifier: Identifier
     record: Record  # what is exported (README data merged with what a source gave)

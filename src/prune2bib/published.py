@@ -45,8 +45,9 @@ the record at that link has another title, the row is flagged and resolved by it
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Callable
+
+from msgspec import Struct
 
 from prune2bib import cache as cache_module
 from prune2bib import listings, venues, venues_dblp
@@ -67,8 +68,7 @@ LINK_KINDS = frozenset({"neurips", "cvf", "pmlr", "ijcai", "aaai"})
 RESCUE_KINDS = frozenset({"cvf", "ijcai", "aaai", "url"})  # links that carry no identifier of their own
 
 
-@dataclass(frozen=True)
-class Want:
+class Want(Struct, frozen=True):
     """One row asking for its published version."""
 
     index: int
@@ -76,8 +76,7 @@ class Want:
     ident: Identifier
 
 
-@dataclass(frozen=True)
-class Found:
+class Found(Struct, frozen=True):
     """What this stage found for one row."""
 
     records: tuple[tuple[str, Record], ...] = ()  # (source, record), the entry's record first
@@ -88,8 +87,7 @@ class Found:
     missed: bool = False  # offline and not in the cache
 
 
-@dataclass(frozen=True)
-class Options:
+class Options(Struct, frozen=True):
     offline: bool = False
     refresh: bool = False
     max_age_days: float | None = None
@@ -97,8 +95,7 @@ class Options:
     listing_min_rows: int = LISTING_MIN_ROWS
 
 
-@dataclass
-class _Listing:
+class _Listing(Struct):
     index: listings.Indexed | None  # the stored, indexed listing; None: not listed (search instead) or not available
     reason: str = ""
     requests: int = 0
@@ -347,8 +344,7 @@ def _failed_listing(err: NetworkError, spent: int) -> _Listing:
     return _Listing(None, f"DBLP listing failed: {err}", spent, True)
 
 
-@dataclass(frozen=True)
-class _Search:
+class _Search(Struct, frozen=True):
     record: Record | None
     reason: str
     requests: int

@@ -33,8 +33,9 @@ Awesome-Pruning's Type codes follow its legend: `WF` -> ('F', 'W'); `FO` -> ('F'
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from urllib.parse import unquote
+
+from msgspec import Struct
 
 from prune2bib import collector
 from prune2bib import taxonomy as taxonomy_module
@@ -64,8 +65,7 @@ _INVISIBLE_CELL = re.compile(r"\s*(?:\[//\]:\s*#.*|<!--.*?-->)?\s*")
 _BADGE_VENUE = re.compile(r"/badge/(?:conference|journal|venue|workshop|publish(?:ed)?)-(.+)-[^-/]+$", re.I)
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(Struct, frozen=True):
     """One paper row of the list."""
 
     line: int  # 1-based line number in the README
@@ -83,24 +83,21 @@ class Entry:
     venue_kind: str = ""  # 'journal' when the list's own column says so ('| Journal | Title |')
 
 
-@dataclass(frozen=True)
-class Skipped:
+class Skipped(Struct, frozen=True):
     """A table row that is not exported, and why."""
 
     line: int  # 1-based
     reason: str
 
 
-@dataclass(frozen=True)
-class TableSeen:
+class TableSeen(Struct, frozen=True):
     line: int  # 1-based line of the header
     headers: tuple[str, ...]
     kind: str  # 'papers', 'legend' or 'other'
     rows: int
 
 
-@dataclass(frozen=True)
-class ParsedList:
+class ParsedList(Struct, frozen=True):
     entries: tuple[Entry, ...]
     skipped: tuple[Skipped, ...]
     tables: tuple[TableSeen, ...]

@@ -35,8 +35,10 @@ Found and not-found results are cached as they arrive, one commit each; a failed
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, fields, replace
 from typing import Callable, Iterator
+
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 from prune2bib import cache as cache_module
 from prune2bib import merge, published, venues
@@ -56,8 +58,7 @@ RESOLVED, CACHED, UNRESOLVED, CACHE_MISS, SKIPPED = "resolved", "cached", "unres
 STATUSES = (RESOLVED, CACHED, UNRESOLVED, CACHE_MISS, SKIPPED)
 
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(Struct, frozen=True):
     status: str  # one of STATUSES
     source: str = ""
     record: Record | None = None
@@ -74,8 +75,7 @@ Row = tuple[Entry, Identifier]
 Fetch = Callable[[list[Row], Http, Settings], Iterator[tuple[str, Lookup]]]
 
 
-@dataclass(frozen=True)
-class Route:
+class Route(Struct, frozen=True):
     source: str
     key: Callable[[Entry, Identifier], str]
     fetch: Fetch  # yields (key, Lookup) for distinct keys, as results arrive
@@ -243,7 +243,7 @@ class _Run:
 
 
 def provenance(record: Record, source: str, fetched: str) -> Provenance:
-    known = tuple((f.name, source) for f in fields(Record) if getattr(record, f.name) not in ("", (), None))
+    known = tuple((name, source) for name in Record.__struct_fields__ if getattr(record, name) not in ("", (), None))
     return Provenance(fields=known, fetched=fetched)
 
 

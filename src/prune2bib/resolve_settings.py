@@ -7,15 +7,14 @@ The resolvers take their defaults from here, so each limit has one home.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 CROSSREF_QUERY_ROWS = 5  # candidates asked for per Crossref title query
 ARXIV_MAX_BATCH = 100  # ids per arXiv API request, at most
 LISTING_MIN_ROWS = 1  # rows of a venue-year that make a DBLP proceedings listing worth fetching
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(Struct, frozen=True):
     offline: bool = False  # cache only; no request at all
     refresh: bool = False  # ignore the cache (results are still written to it)
     mailto: str = ""  # contact for the User-Agent; '' -> PRUNE2BIB_MAILTO -> none (warned once)

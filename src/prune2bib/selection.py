@@ -9,8 +9,10 @@ Stage: between readme and resolve (the `--type/--year/--since/--until/--venue` f
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from typing import Callable, Iterable, Sequence
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from prune2bib import venues as venue_table
 from prune2bib.pipeline import RowFilter
@@ -18,8 +20,7 @@ from prune2bib.readme import Entry
 from prune2bib.taxonomy import TYPE_ORDER
 
 
-@dataclass(frozen=True)
-class _Dimension:
+class _Dimension(Struct, frozen=True):
     name: str  # plural, for "the list's years"
     cleared: dict  # RowFilter fields that switch this dimension off
     describe: Callable[[RowFilter], str]  # the options as the user typed them

@@ -12,7 +12,7 @@ venue table's (`venues.py`, `data/venues.toml`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from msgspec import Struct, field
 
 from prune2bib import venues
 
@@ -27,8 +27,7 @@ TYPE_NAMES = {
 }
 
 
-@dataclass(frozen=True)
-class Taxonomy:
+class Taxonomy(Struct, frozen=True):
     """A list's type codes, in its order, with their names.
 
     `defined` are the codes the list's legend defines; `codes` are those plus the codes rows

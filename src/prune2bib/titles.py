@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Iterable
+
+from msgspec import Struct, field
 
 from prune2bib import datafiles
 from prune2bib.readme import repaired_title
@@ -35,8 +36,7 @@ _JOINERS = re.compile(r"([-/])")
 _CAMEL = re.compile(r"[a-z][A-Z]")  # AutoML, ResNet (not Fine-Tuning, not CNN)
 
 
-@dataclass(frozen=True)
-class Slip:
+class Slip(Struct, frozen=True):
     code: str  # 'space-before-punctuation' | 'glued-words' | 'title-case'
     found: str  # as the list writes it
     fixed: str  # as it is exported
@@ -50,8 +50,7 @@ class Slip:
         return f"{what}: {self.found!r} (exported as {self.fixed!r})"
 
 
-@dataclass(frozen=True)
-class Vocabulary:
+class Vocabulary(Struct, frozen=True, dict=True):  # dict: its cached lookups
     """The words of a list's titles: exact forms (counted) and, lower-cased, the words that stand
     alone (a part of a hyphenated word, 'Hyper' of 'Hyper-Parameter', is no evidence)."""
 

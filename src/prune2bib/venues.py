@@ -20,9 +20,11 @@ import json
 import re
 import sys
 import unicodedata
-from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Iterable
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from prune2bib import datafiles
 from prune2bib.record import ARTICLE_JOURNAL, PAPER_CONFERENCE
@@ -52,8 +54,7 @@ _PROCEEDINGS_OF = re.compile(r"^\s*proceedings\s+of\s+(?:the\s+)?", re.IGNORECAS
 _NOT_KEY = re.compile(r"[^0-9a-z]+")
 
 
-@dataclass(frozen=True)
-class DblpFacts:
+class DblpFacts(Struct, frozen=True):
     """DBLP's facts about one venue (see the table's header)."""
 
     stream: str
@@ -79,8 +80,7 @@ class DblpFacts:
         return dict(self.proceedings).get(year, "")
 
 
-@dataclass(frozen=True)
-class Venue:
+class Venue(Struct, frozen=True):
     """One row of the venue table."""
 
     id: str
@@ -134,8 +134,7 @@ def _by_year(table: tuple[tuple[int, object], ...], year: int | None):
 # ---------------------------------------------------------------------- the table
 
 
-@dataclass(frozen=True)
-class Table:
+class Table(Struct, frozen=True):
     venues: tuple[Venue, ...]
     by_key: dict[str, Venue]  # name key -> venue
     by_acronym: dict[str, Venue]  # an acronym as written ('CVPR', 'MM') -> conference or workshop
@@ -247,8 +246,7 @@ def key(name: str) -> str:
 # ---------------------------------------------------------------------- cells and names
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(Struct, frozen=True):
     """A Venue cell read: the name with its year and notes taken out, and the venue it names."""
 
     name: str  # 'NeurIPS' for "NeurIPS'22 **(Oral)**"; '' for an empty cell

@@ -19,13 +19,12 @@ table's long name (`merge.canonical_venue`), and the report keeps these.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 from prune2bib import venues
 
 
-@dataclass(frozen=True)
-class DblpVenue:
+class DblpVenue(Struct, frozen=True):
     short: str  # the venue table's id: 'CVPR'
     stream: str  # DBLP stream: 'conf/cvpr'; publication keys start with it
     series: str  # long name without year, for years with no known proceedings title

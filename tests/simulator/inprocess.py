@@ -15,11 +15,11 @@ The network guard is pytest-recording's --block-network (loopback only, tests/co
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from pathlib import Path
 from typing import Callable, NamedTuple
 
+import msgspec.structs
 import pytest
 from click.testing import CliRunner
 
@@ -41,7 +41,7 @@ def on_fake_clock(monkeypatch: pytest.MonkeyPatch, clock: Callable[[], float], *
     from prune2bib.http import Http, RetryPolicy
 
     def etiquette(*args, policy: RetryPolicy | None = None, **kwargs):
-        policy = dataclasses.replace(policy or RetryPolicy(), **overrides)
+        policy = msgspec.structs.replace(policy or RetryPolicy(), **overrides)
         return Http(*args, policy=policy, clock=clock, sleep=clock.sleep, **kwargs)
 
     monkeypatch.setattr(resolve, "Http", etiquette)

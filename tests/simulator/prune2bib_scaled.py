@@ -5,8 +5,9 @@ For fault tests about commits and signals, where the pacing itself is not under 
 the ×16 cold benchmark (stated in benchmarks/RESULTS.md). Never used by prune2bib itself.
 """
 
-import dataclasses
 import os
+
+import msgspec.structs
 
 from prune2bib import http
 from prune2bib.cli import main
@@ -14,7 +15,7 @@ from prune2bib.cli import main
 scale = float(os.environ.get("PRUNE2BIB_SIM_INTERVAL_SCALE", "1") or 1)
 if scale != 1:
     for name, service in list(http.SERVICES.items()):
-        http.SERVICES[name] = dataclasses.replace(
+        http.SERVICES[name] = msgspec.structs.replace(
             service, min_interval=service.min_interval * scale, floor_interval=service.floor_interval * scale
         )
 

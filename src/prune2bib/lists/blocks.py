@@ -20,8 +20,9 @@ more than `MAX_BLOCKS` blocks (table rows, headings, code blocks, comments) is r
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from functools import lru_cache
+
+from msgspec import Struct, field
 
 from prune2bib.errors import ReadmeError
 
@@ -43,29 +44,25 @@ _DELIMITER_CELL = re.compile(r":?-+:?")
 PSEUDO_LEVEL = 7  # a bold line or a bare year line: inside every real heading's section
 
 
-@dataclass
-class Heading:
+class Heading(Struct):
     line: int  # 0-based
     level: int  # 1-6, or PSEUDO_LEVEL
     text: str  # the heading's markdown text
 
 
-@dataclass
-class Row:
+class Row(Struct):
     line: int  # 0-based
     cells: list[str]  # raw markdown of each cell, as GFM splits them (escaped pipes kept)
     after_split: int | None = None  # 0-based line of the blank line that split the table before it
 
 
-@dataclass
-class Table:
+class Table(Struct):
     line: int  # 0-based line of the header row
     header: list[str]
     rows: list[Row] = field(default_factory=list)
 
 
-@dataclass
-class Document:
+class Document(Struct):
     """The blocks in document order, and the table-shaped lines that belong to no table."""
 
     blocks: list[Heading | Table]

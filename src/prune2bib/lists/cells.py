@@ -16,8 +16,9 @@ Badges (links whose label is an image) and emoji shortcodes are not the title; t
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from urllib.parse import urlsplit
+
+from msgspec import Struct
 
 from prune2bib.lists.inline import Piece
 from prune2bib.record import CodeLink
@@ -44,16 +45,14 @@ _AUTHOR_LIST = re.compile(r"\bet\s+al\b|[,&]|\band\b", re.I)  # 'Pan et al.', 'Y
 _PLAIN_WEB_URL = re.compile(r"https?://[a-z0-9](?:[a-z0-9-]{0,62})(?:\.[a-z0-9-]{1,63})+(?::\d{1,5})?(?:[/?#][^\s]*)?", re.I)
 
 
-@dataclass(frozen=True)
-class Anomaly:
+class Anomaly(Struct, frozen=True):
     """Something wrong with a row, as `check` reports it."""
 
     code: str  # short machine name, e.g. 'duplicated-title', 'stray-text', 'bad-code-url'
     message: str  # one line, for people
 
 
-@dataclass(frozen=True)
-class TitleCell:
+class TitleCell(Struct, frozen=True):
     title: str
     url: str
     extra_urls: tuple[tuple[str, str], ...]

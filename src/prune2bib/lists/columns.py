@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from functools import lru_cache
+
+from msgspec import Struct
 
 from prune2bib import datafiles
 from prune2bib.errors import UsageError
@@ -32,8 +33,7 @@ def normalise(header: str) -> str:
     return " ".join(_NOT_WORD.sub(" ", header.casefold()).split())
 
 
-@dataclass(frozen=True)
-class ColumnMap:
+class ColumnMap(Struct, frozen=True):
     """Column index per field (title, venue, …); `links` are further link columns; `unknown`
     are (index, header) of columns that name no field."""
 

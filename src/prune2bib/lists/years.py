@@ -11,7 +11,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 _YEAR = re.compile(r"(?<![\d.])((?:19|20)\d\d)(?![\d])")
 _Y = r"(?:19|20)\d\d"
@@ -26,8 +27,7 @@ _SPAN = re.compile(
 _VENUE_YEAR = re.compile(r"^(?P<venue>.*?)[\s\-_,]*(?:(?P<full>(?:19|20)\d\d)|['’‘](?P<short>\d\d))$")
 
 
-@dataclass(frozen=True)
-class HeadingYear:
+class HeadingYear(Struct, frozen=True):
     """What a heading says: `year` when it names one, `span` when it names a range."""
 
     year: int | None = None

@@ -10,7 +10,6 @@ part of the record here: it is the lock entry's own `key`.
 
 from __future__ import annotations
 
-from dataclasses import fields
 from typing import Any
 
 from prune2bib.record import CodeLink, Person, Record
@@ -18,7 +17,7 @@ from prune2bib.record import CodeLink, Person, Record
 # Record field -> lock name, where the name is not the field's own with '-' for '_'.
 _NAMES = {"authors": "author", "doi": "DOI", "url": "URL"}
 _SKIPPED = ("id",)
-FIELDS = tuple(f.name for f in fields(Record) if f.name not in _SKIPPED)
+FIELDS = tuple(name for name in Record.__struct_fields__ if name not in _SKIPPED)
 LOCK_NAMES = {name: _NAMES.get(name, name.replace("_", "-")) for name in FIELDS}
 FIELD_OF = {lock: name for name, lock in LOCK_NAMES.items()}  # 'container-title' -> 'container_title'
 

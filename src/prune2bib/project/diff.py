@@ -15,7 +15,7 @@ Stage: project. Kinds, in the order they are printed:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from msgspec import Struct
 
 from prune2bib.record import Record
 
@@ -27,8 +27,7 @@ KINDS = ("added", "removed", "retitled", "relinked", "moved", "venue", "upgraded
 _LIST_FIELDS = ("id", "url", "types", "code", "venue_note")
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(Struct, frozen=True):
     kind: str  # one of KINDS
     key: str  # the paper's key now (its old key for `removed`)
     text: str  # what changed, for people
@@ -73,7 +72,7 @@ def removed(paper: Paper) -> Change:
 
 def record_changes(old: Record, new: Record) -> list[str]:
     """The lock names of the record fields that differ, the list's own fields aside."""
-    return [csl.lock_name(f.name) for f in fields(Record) if f.name not in _LIST_FIELDS and getattr(old, f.name) != getattr(new, f.name)]
+    return [csl.lock_name(name) for name in Record.__struct_fields__ if name not in _LIST_FIELDS and getattr(old, name) != getattr(new, name)]
 
 
 def ordered(changes: list[Change]) -> list[Change]:

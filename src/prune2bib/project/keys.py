@@ -15,8 +15,9 @@ Stage: project, between merge and the writers. Rules (README "Keys"):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Mapping, Sequence
+
+from msgspec import Struct
 
 from prune2bib import citekeys
 from prune2bib.record import Record
@@ -24,8 +25,7 @@ from prune2bib.record import Record
 from .lockfile import AUTHOR, PINNED, PROVISIONAL, Retired
 
 
-@dataclass(frozen=True)
-class Slot:
+class Slot(Struct, frozen=True):
     """A row to key: its record now, and the key the lock gave it ('' for a new row)."""
 
     record: Record
@@ -33,15 +33,13 @@ class Slot:
     state: str = ""
 
 
-@dataclass(frozen=True)
-class Given:
+class Given(Struct, frozen=True):
     key: str
     state: str
     replaced: str = ""  # the provisional key this one replaces ('' when none)
 
 
-@dataclass(frozen=True)
-class Keying:
+class Keying(Struct, frozen=True):
     given: tuple[Given, ...]  # one per slot, in order
     retired: tuple[Retired, ...]  # the lock's retired keys after this run
     migrated: int = 0  # keys taken from the old key file
@@ -108,7 +106,7 @@ __all__ = ["AUTHOR", "PINNED", "PROVISIONAL", "Given", "Keying", "Slot", "assign
 def pin(lock, wanted: Sequence[str], pinned: bool = True):
     """The lock with `wanted` keys pinned (or unpinned: back to author or provisional, by whether
     the record has authors). UsageError names a key no paper has."""
-    from dataclasses import replace
+    from msgspec.structs import replace
 
     from prune2bib.errors import UsageError
 

@@ -49,9 +49,10 @@ import functools
 import json
 import os
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct, field
 
 try:
     import fcntl
@@ -81,8 +82,7 @@ LIST_SOURCE = "readme"  # a record field the list itself gave: not written under
 _BAD_KEY = re.compile(r"[\s,{}()\"#%'=\\~]")
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(Struct, frozen=True, dict=True):  # dict: the cached identity
     """A row of the list as the lock remembers it (no line number: rows move)."""
 
     title: str
@@ -102,14 +102,12 @@ class Row:
         return self.title, self.link, self.venue, self.year
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(Struct, frozen=True):
     name: str  # 'dblp', 'crossref', 'openreview', 'arxiv', 'readme'
     fetched: str = ""  # the day, ISO 8601 (UTC); '' for the list's own fields and the venue table
 
 
-@dataclass(frozen=True)
-class Paper:
+class Paper(Struct, frozen=True):
     """One lock entry."""
 
     key: str
@@ -137,8 +135,7 @@ class Paper:
         return self.record.type in (PAPER_CONFERENCE, ARTICLE_JOURNAL) and not self.preprint_only and self.status in ("resolved", "partial")
 
 
-@dataclass(frozen=True)
-class Retired:
+class Retired(Struct, frozen=True):
     """A key whose paper left the list: never given to another paper."""
 
     key: str
@@ -146,8 +143,7 @@ class Retired:
     identities: tuple[str, ...]  # citekeys.identities of its last record, and its row identity
 
 
-@dataclass(frozen=True)
-class Lock:
+class Lock(Struct, frozen=True):
     papers: tuple[Paper, ...] = ()
     retired: tuple[Retired, ...] = ()
     prefer: str = "published"  # --prefer the records were merged with

@@ -16,16 +16,16 @@ Rows left over are new; entries left over left the list.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Sequence
+
+from msgspec import Struct
 
 from .lockfile import Paper, Row
 
 SAME, RETITLED, RELINKED, NEW = "same", "retitled", "relinked", "new"
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(Struct, frozen=True):
     paper: Paper | None  # the row's lock entry, None for a new row
     how: str  # SAME | RETITLED | RELINKED | NEW
 

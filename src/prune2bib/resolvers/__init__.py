@@ -8,15 +8,14 @@ caching and no matching; `resolve.py` does both. All HTTP goes through `http.Htt
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 from prune2bib.record import Record
 
 FOUND, NOT_FOUND, FAILED = "found", "not-found", "failed"
 
 
-@dataclass(frozen=True)
-class Lookup:
+class Lookup(Struct, frozen=True):
     status: str  # FOUND, NOT_FOUND or FAILED
     record: Record | None = None
     reason: str = ""  # one line, for NOT_FOUND and FAILED

@@ -37,9 +37,10 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Callable
+
+from msgspec import Struct
 
 from prune2bib import venues_dblp
 from prune2bib.errors import NetworkError
@@ -68,8 +69,7 @@ ANONYMOUS = {"anonymous", ""}
 PLAIN_ACCEPT = {"", "poster", "accept", "conference", "main"}
 
 
-@dataclass(frozen=True)
-class Result:
+class Result(Struct, frozen=True):
     """The outcome for one forum id; same fields as `resolvers.Lookup`, with two more statuses."""
 
     status: str  # found | not-found | withdrawn | rejected

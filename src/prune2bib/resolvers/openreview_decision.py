@@ -35,7 +35,8 @@ A refusal from any of these signals wins: a withdrawn paper is never exported as
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 FOUND, NOT_FOUND, WITHDRAWN, REJECTED = "found", "not-found", "withdrawn", "rejected"
 UNDECIDED = "undecided"  # a v1 submission without venue fields: its decision reply must be read
@@ -70,8 +71,7 @@ _META_REVIEW = "meta_review"
 _PRESENTATION = re.compile(r"\b(oral|poster|spotlight|talk)\b", re.I)
 
 
-@dataclass(frozen=True)
-class Verdict:
+class Verdict(Struct, frozen=True):
     status: str  # FOUND, NOT_FOUND, WITHDRAWN, REJECTED or UNDECIDED
     reason: str = ""
     # For a note accepted by its decision reply (no venue fields): what openreview-py would have

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import importlib
 import unicodedata
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping
+
+from msgspec import Struct, field
 
 from .. import citekeys, collector
 from ..errors import UsageError
@@ -28,8 +29,7 @@ _RENDERERS = {"bibtex": ".bibtex:render_bibtex", "csljson": ".csljson:render_csl
 VENUE_STYLES = ("long", "short")
 
 
-@dataclass(frozen=True)
-class WriteOptions:
+class WriteOptions(Struct, frozen=True):
     """How to write. `selected_types`: a record goes under the first of its types listed here."""
 
     group_by: str = "type"  # type | year | venue | none

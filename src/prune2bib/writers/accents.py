@@ -18,8 +18,9 @@ transliteration, https://github.com/anyascii/anyascii) and the caller warns, nam
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
+
+from msgspec import Struct
 
 # LaTeX's accent commands by combining mark (the LaTeX 2e kernel, T1 for \k).
 ACCENTS = {
@@ -56,8 +57,7 @@ _SAME_MEANING_TAGS = ("<fullwidth>", "<wide>")
 _DOTTED = {"i": r"\i", "j": r"\j"}  # accents above i and j sit on the dotless forms
 
 
-@dataclass(frozen=True)
-class Spelling:
+class Spelling(Struct, frozen=True):
     """How one character is written: `latex` (ASCII unless the caller keeps UTF-8) and whether
     it typesets as that very character (`exact`)."""
 

@@ -12,8 +12,9 @@ selected (a `WF` row sits under F, or under W when only W was asked for).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
+
+from msgspec import Struct
 
 from ..record import Record
 from ..taxonomy import TYPE_ORDER
@@ -25,8 +26,7 @@ UNDATED = "undated"
 NO_VENUE = "unknown venue"
 
 
-@dataclass(frozen=True)
-class Group:
+class Group(Struct, frozen=True):
     """One output section: `name` is the file stem for --split, `title` the heading text."""
 
     name: str
