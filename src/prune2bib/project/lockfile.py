@@ -40,6 +40,8 @@ that comes back gets its key back.
 Writing is atomic (a temporary file in the same directory, fsync, rename): a crash or a kill
 leaves the old lock or the new one, never half of one. Reading checks everything and reports the
 first problem in one line naming the file (`LockError`, exit code 6); a broken lock is left as is.
+A lock as prune2bib writes it is read in one typed pass (`lock_decode.py`); only what that pass
+does not take is read by `parse_checked`, which names the problem.
 """
 
 from __future__ import annotations
@@ -79,10 +81,10 @@ SERVICES = PUBLISHED_SOURCES | {"arxiv"}  # the sources whose answers are fetche
 PREFER = ("published", "preprint")
 LIST_SOURCE = "readme"  # a record field the list itself gave: not written under "sources"
 # Characters BibTeX, biber or LaTeX's \cite cannot take in a key.
-_BAD_KEY = re.compile(r"[\s,{}()\"#%'=\\~]")
+BAD_KEY = re.compile(r"[\s,{}()\"#%'=\\~]")
 
 
-class Row(Struct, frozen=True, dict=True):  # dict: the cached identity
+class Row(Struct, frozen=True, dict=True, rename={"venue_note": "venue-note"}):  # dict: the cached identity; rename: the lock's name (lock_decode)
     """A row of the list as the lock remembers it (no line number: rows move)."""
 
     title: str
@@ -102,7 +104,7 @@ class Row(Struct, frozen=True, dict=True):  # dict: the cached identity
         return self.title, self.link, self.venue, self.year
 
 
-class Source(Struct, frozen=True):
+class Source(Struct, frozen=True, rename={"name": "source"}):  # (the lock's name, for lock_decode)
     name: str  # 'dblp', 'crossref', 'openreview', 'arxiv', 'readme'
     fetched: str = ""  # the day, ISO 8601 (UTC); '' for the list's own fields and the venue table
 
@@ -355,6 +357,16 @@ def _conflict(data: bytes) -> _Conflict | None:
 def _parse(data: bytes) -> Lock:
     if not data.strip():
         raise _Problem("the file is empty")
+    from .lock_decode import decoded  # (it reads this module's types)
+
+    lock = decoded(data)  # one typed pass: a lock as prune2bib writes it
+    return lock if lock is not None else parse_checked(data)
+
+
+def parse_checked(data: bytes) -> Lock:
+    """The reader that checks each field in turn and names the first problem (`_Problem`): for
+    what the typed pass of `lock_decode` does not take. Both give the same Lock for any lock
+    they both take (tests/test_lock_decode.py)."""
     try:
         top = json.loads(data.decode("utf-8"))
     except UnicodeDecodeError as err:
@@ -371,8 +383,7 @@ def _parse(data: bytes) -> Lock:
     if prefer not in PREFER:
         raise _Problem(f'"prefer" must be one of {", ".join(PREFER)}')
     taxonomy = _taxonomy(top["taxonomy"]) if "taxonomy" in top else None
-    sources_seen: dict[tuple[str, str], Source] = {}
-    papers = tuple(_paper(p, n, sources_seen) for n, p in enumerate(_list(top.get("papers", []), '"papers"'), 1))
+    papers = tuple(_paper(p, n) for n, p in enumerate(_list(top.get("papers", []), '"papers"'), 1))
     retired = tuple(_retired(r, n) for n, r in enumerate(_list(top.get("retired-keys", []), '"retired-keys"'), 1))
     seen: dict[str, str] = {}
     for key in [p.key for p in papers] + [r.key for r in retired]:
@@ -392,7 +403,7 @@ def _taxonomy(item: Any) -> Taxonomy:
     return Taxonomy(tuple(codes), dict(names), frozenset(defined))
 
 
-def _paper(item: Any, n: int, sources_seen: dict[tuple[str, str], Source]) -> Paper:
+def _paper(item: Any, n: int) -> Paper:
     # Every check is one test, and its message is written only when it fails: a lock of 2,780
     # papers has ~30,000 fields and sources, and formatting a message for each was most of its read.
     obj = _dict(item, f"paper {n}")
@@ -412,13 +423,12 @@ def _paper(item: Any, n: int, sources_seen: dict[tuple[str, str], Source]) -> Pa
     if type(reason) is not str or type(checked) is not str:
         _str(reason, f'paper {n} ({key}): "reason"')
         _str(checked, f'paper {n} ({key}): "checked"')
-    sources = _sources(obj.get("sources", {}), sources_seen, lambda: f"paper {n} ({key})")
+    sources = _sources(obj.get("sources", {}), lambda: f"paper {n} ({key})")
     return Paper(key, state, row, status, record, reason, checked, sources)
 
 
-def _sources(obj: Any, seen: dict[tuple[str, str], Source], where) -> tuple[tuple[str, Source], ...]:
-    """(Record field, Source) in Record order. A lock names a few sources on a few days, so equal
-    Sources are one object (`seen`): ~10 per paper, else ~27,000 objects for 2,780 papers."""
+def _sources(obj: Any, where) -> tuple[tuple[str, Source], ...]:
+    """(Record field, Source) in Record order."""
     sources, in_order, last = [], True, -1
     field_of, order = csl.FIELD_OF, _FIELD_ORDER
     for name, value in _dict(obj, f'{where()}: "sources"').items():
@@ -426,12 +436,7 @@ def _sources(obj: Any, seen: dict[tuple[str, str], Source], where) -> tuple[tupl
         if field_name is None:
             raise _Problem(f"{where()}: unknown field {name!r} in \"sources\"")
         src = _dict(value, f"{where()}: source of {name!r}")
-        said = (src.get("source"), src.get("fetched", ""))
-        source = seen.get(said)
-        if source is None:
-            _str(said[0], f"{where()}: source of {name!r}")
-            _str(said[1], f"{where()}: fetch date of {name!r}")
-            source = seen[said] = Source(*said)
+        source = Source(_str(src.get("source"), f"{where()}: source of {name!r}"), _str(src.get("fetched", ""), f"{where()}: fetch date of {name!r}"))
         sources.append((field_name, source))
         in_order, last = in_order and order[field_name] > last, order[field_name]
     # Written in Record order (`render`), so sorted already unless edited by hand.
@@ -468,7 +473,7 @@ def _retired(item: Any, n: int) -> Retired:
 
 def _key(value: Any, where: str) -> str:
     key = _str(value, f'{where}: "key"')
-    if not key or _BAD_KEY.search(key):
+    if not key or BAD_KEY.search(key):
         raise _Problem(f"{where}: {key!r} is not a usable citation key (no spaces, commas, braces, quotes, #, %, =, ~ or backslashes)")
     return key
 
