@@ -135,3 +135,42 @@ def test_plain_link_cells_read_as_pyromark_reads_them(links, pad):
     cell = pad + "".join(f"[{label}]({url}){sep}" for label, url, sep in links) + pad
     if inline.is_simple(cell):
         assert inline.simple_links(cell) == inline.parsed_by_pyromark(cell)
+
+
+# Short cells with markup (a type, a venue with its note) are parsed once per list and remembered:
+# each must read as it reads among the other cells of its row, as one pyromark table row.
+_cells = st.sampled_from(["`F`", "`WF`", "CVPR **(Oral)**", "ICLR **(Spotlight)**", "*ICML*", "-", ":--", "---", "|",
+                          "[PyTorch(Author)](https://github.com/a/b)(Releasing)", "<br>", "a <b>b</b>", "`", "**",
+                          "[Title](https://arxiv.org/abs/2101.00001)", "x" * 60 + " **long**", "&amp;", "\\|", "~~gone~~"])  # fmt: skip
+
+
+def _as_one_row(cells: list[str]) -> list[list[inline.Piece]]:
+    """Every cell with markup parsed in one pyromark call, as before the short-cell memo."""
+    marked = [i for i, cell in enumerate(cells) if inline._MARKUP.search(cell) and not inline.is_simple(cell)]
+    parsed = inline._parse_cells([cells[i] for i in marked]) if marked else []
+    if len(parsed) != len(marked):
+        parsed = [(inline._parse_cells([cells[i]]) or [[inline.Piece("text", cells[i])]])[0] for i in marked]
+    out = inline.row_pieces(cells, inline.Budget())  # the other cells: the same paths as ever
+    for index, found in zip(marked, parsed):
+        out[index] = found
+    return out
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_cells, min_size=1, max_size=5))
+def test_a_remembered_short_cell_reads_as_it_reads_in_its_row(cells):
+    assert inline.row_pieces(cells, inline.Budget()) == _as_one_row(cells)
+
+
+def test_a_lists_type_and_venue_cells_are_parsed_once_and_their_markup_still_counted(monkeypatch):
+    parses = []
+    parse = inline._parse_cells
+    monkeypatch.setattr(inline, "_parse_cells", lambda cells: parses.append(cells) or parse(cells))
+    inline._short_cell.cache_clear()
+    rows = [[f"[Paper {n}](https://arxiv.org/abs/2101.{n:05d})", "CVPR **(Oral)**" if n % 2 else "ICLR", "`F`" if n % 3 else "`WF`"]
+            for n in range(60)]  # fmt: skip
+    budget = inline.Budget()
+    for row in rows:
+        inline.row_pieces(row, budget)
+    assert sorted(map(tuple, parses)) == [("CVPR **(Oral)**",), ("`F`",), ("`WF`",)]
+    assert budget.used == sum(inline.markup_count(cell) for row in rows for cell in row)

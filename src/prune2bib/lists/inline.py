@@ -16,6 +16,7 @@ document is refused in bounded time instead of being parsed for minutes.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
 import pyromark
@@ -92,6 +93,9 @@ def row_pieces(cells: list[str], budget: Budget) -> list[list[Piece]]:
         elif is_simple(cell):
             budget.spend(markup_count(cell))
             out.append(simple_links(cell))
+        elif len(cell) <= _SHORT_CELL:
+            budget.spend(markup_count(cell))
+            out.append(list(_short_cell(cell)))
         else:
             marked.append(index)
             out.append([])
@@ -104,6 +108,18 @@ def row_pieces(cells: list[str], budget: Budget) -> list[list[Piece]]:
         for index, found in zip(marked, parsed):
             out[index] = found
     return out
+
+
+# A type or venue cell ('`WF`', 'CVPR **(Oral)**'): a list repeats a few dozen such cells in all
+# its rows, so each is parsed once (GFM reads a table's cells one by one: a cell reads the same
+# alone as in its row; tests/test_parse_linear.py compares the two).
+_SHORT_CELL = 48
+
+
+@lru_cache(maxsize=1024)
+def _short_cell(cell: str) -> tuple[Piece, ...]:
+    parsed = _parse_cells([cell]) or [[Piece("text", cell)]]  # (a cell that reads as a delimiter row: text)
+    return tuple(parsed[0])
 
 
 def is_simple(cell: str) -> bool:
