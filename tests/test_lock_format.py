@@ -48,6 +48,7 @@ def test_every_record_survives_the_lock_unchanged(record):
 def test_every_record_field_has_a_lock_name_and_back():
     for name in csl.FIELDS:
         assert csl.FIELD_OF[csl.lock_name(name)] == name
+    assert csl.FIELDS + ("id",) == Record.__struct_fields__  # readers zip FIELDS with a record's values
     assert csl.from_record(FPGM)["author"][0] == {"family": "He", "given": "Yang"}
     assert csl.from_record(FPGM)["issued"] == {"date-parts": [[2019]]}
     assert csl.from_record(FPGM)["DOI"] == "10.1109/CVPR.2019.00447"

@@ -67,6 +67,15 @@ def test_each_distinct_word_of_a_list_is_worked_out_once(monkeypatch):
     first = [titles.row_title(e, vocabulary) for e in entries]
     assert [titles.row_title(e, vocabulary) for e in entries] == first  # the same answers, from memory
     assert len(seen) == len(set(seen)) < sum(len(t.split()) for t in first) / 2
+    # and each distinct piece between two spaces ('(AutoML),') once: one lookup per piece after that
+    pieces = []
+    fixed = titles.Vocabulary.fixed
+    monkeypatch.setattr(titles.Vocabulary, "fixed", lambda self, word: (pieces.append(word), fixed(self, word))[1])
+    again = list_vocabulary(entries)
+    assert [titles.row_title(e, again) for e in entries] == first
+    once = len(pieces)
+    assert [titles.row_title(e, again) for e in entries] == first and len(pieces) == once  # all from memory
+    assert 0 < once < sum(len(t.split()) for t in first) / 2
 
 
 def test_slip_message_names_what_is_exported():

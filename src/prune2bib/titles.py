@@ -73,8 +73,22 @@ class Vocabulary(Struct, frozen=True, dict=True):  # dict: its cached lookups
             known = self._fixed[word] = _fixed_word(word, self)
         return known
 
+    def fixed_piece(self, piece: str) -> tuple[str, str, Slip | None]:
+        """A space-free piece of a title ('(Automl),') -> (its word 'Automl', the piece as exported
+        '(AutoML),', the slip or None): once per distinct piece, as `fixed` is per word."""
+        known = self._pieces.get(piece)
+        if known is None:
+            core = piece.strip(_EDGE)
+            new, code = self.fixed(core) if core else (core, "")
+            known = self._pieces[piece] = (core, piece.replace(core, new, 1) if code else piece, Slip(code, core, new) if code else None)
+        return known
+
     @cached_property
     def _fixed(self) -> dict[str, tuple[str, str]]:
+        return {}
+
+    @cached_property
+    def _pieces(self) -> dict[str, tuple[str, str, Slip | None]]:
         return {}
 
     @cached_property
@@ -88,7 +102,7 @@ class Vocabulary(Struct, frozen=True, dict=True):  # dict: its cached lookups
 
 
 def _words(title: str) -> list[str]:
-    return [w.strip(_EDGE) for w in title.split() if w.strip(_EDGE)]
+    return [word for word in [w.strip(_EDGE) for w in title.split()] if word]
 
 
 @lru_cache(maxsize=1)
@@ -141,19 +155,20 @@ def normalised_title(title: str, vocabulary: Vocabulary) -> str:
 
 
 def _fix(title: str, vocabulary: Vocabulary) -> tuple[str, list[Slip]]:
-    slips = [Slip("space-before-punctuation", m.group(0).join(_context(title, m)), m.group(1).join(_context(title, m)))
-             for m in _SPACE_BEFORE.finditer(title)]  # fmt: skip
-    title = _SPACE_BEFORE.sub(r"\1", title)
+    slips = []
+    if _SPACE_BEFORE.search(title):  # (rare: one search for most titles)
+        slips = [Slip("space-before-punctuation", m.group(0).join(_context(title, m)), m.group(1).join(_context(title, m)))
+                 for m in _SPACE_BEFORE.finditer(title)]  # fmt: skip
+        title = _SPACE_BEFORE.sub(r"\1", title)
     name = _name_before_colon(title)
     fixed_words = []
+    fixed_piece = vocabulary.fixed_piece
     for word in title.split(" "):
-        core = word.strip(_EDGE)
-        new = core
-        if core and core != name:
-            new, code = vocabulary.fixed(core)
-            if code:
-                slips.append(Slip(code, core, new))
-        fixed_words.append(word.replace(core, new, 1) if core else word)
+        core, new, slip = fixed_piece(word)
+        if slip is not None and core != name:  # (the name before the colon is never changed)
+            slips.append(slip)
+            word = new
+        fixed_words.append(word)
     title = " ".join(fixed_words)
     title, phrase_slips = _recased_phrases(title)
     return title, slips + phrase_slips

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Callable, ContextManager
 
 from msgspec import Struct, field
-from msgspec.structs import replace
+from msgspec.structs import astuple, replace
 
 from prune2bib import citekeys, pipeline, titles
 from prune2bib.baseline import record_from_entry
@@ -217,7 +217,8 @@ def _locked(entry: Entry, paper: Paper) -> pipeline.RowOutcome:
     record = _with_list_fields(paper.record, entry, paper)
     status = pipeline.LOCKED if paper.status in ("resolved", "partial") else _OUTCOME_STATUS.get(paper.status, "unresolved")
     given = {n: s.name for n, s in paper.sources}
-    fields = tuple([(n, given.get(n, LIST_SOURCE)) for n in csl.FIELDS if getattr(record, n) not in _EMPTY])
+    values = astuple(record)  # (Record order: csl.FIELDS, then the id)
+    fields = tuple([(n, given.get(n, LIST_SOURCE)) for n, value in zip(csl.FIELDS, values) if value not in _EMPTY])
     source = given.get("title", "")
     return pipeline.RowOutcome(entry, identify(entry.url), record, status, source, paper.reason, Provenance(fields),
                                refused=paper.status == "refused", from_lock=True)  # fmt: skip
