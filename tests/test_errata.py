@@ -161,14 +161,12 @@ def test_row_anomalies_become_errata():
 
 def test_mislinked_lists_rows_whose_link_resolves_to_another_paper():
     from prune2bib.errata import mislinked
-    from prune2bib.identify import Identifier
     from prune2bib.pipeline import RowOutcome
     from prune2bib.readme import Entry
     from prune2bib.record import Record
 
     entry = Entry(line=7, year=2021, title="Synthetic A", url="https://arxiv.org/abs/9901.00001", venue="ICML", types=("F",))
-    ident = Identifier("arxiv", "9901.00001")
-    bad = RowOutcome(entry, ident, Record(), "unresolved", "arxiv", 'title mismatch: link points to "Synthetic B"', title_mismatch=True)
-    good = RowOutcome(entry, ident, Record(), "resolved", "arxiv")
+    bad = RowOutcome(entry, Record(), "unresolved", "arxiv", 'title mismatch: link points to "Synthetic B"', title_mismatch=True)
+    good = RowOutcome(entry, Record(), "resolved", "arxiv")
     found = mislinked([bad, good])
     assert [e.format() for e in found] == ['line 7: mislinked: arxiv:9901.00001: title mismatch: link points to "Synthetic B"']

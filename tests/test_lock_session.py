@@ -40,7 +40,7 @@ class Stub:
             if entry.title in self.not_found or entry.title in self.failed:
                 reason = "arxiv: HTTP 503 after 4 attempt(s)" if entry.title in self.failed else "not found on DBLP at CVPR 2019"
                 record = Record(title=entry.title, issued=(entry.year,), url=entry.url, types=entry.types)
-                out.append(pipeline.RowOutcome(entry, ident, record, "unresolved", "dblp", reason,
+                out.append(pipeline.RowOutcome(entry, record, "unresolved", "dblp", reason,
                                                Provenance((("title", "readme"),))))  # fmt: skip
                 continue
             preprint = entry.title in self.preprint_only
@@ -52,7 +52,7 @@ class Stub:
             fields = (("type", source), ("title", source), ("authors", source), ("issued", "readme"))
             fields += () if preprint else (("container_title", "venues"), ("page", "dblp"))
             fields += (("types", "readme"),)
-            out.append(pipeline.RowOutcome(entry, ident, record, "resolved", source, "", Provenance(fields),
+            out.append(pipeline.RowOutcome(entry, record, "resolved", source, "", Provenance(fields),
                                            fetched="2024-12-31T23:30:00-01:00", link_source="arxiv"))  # fmt: skip
         return out
 
@@ -122,7 +122,7 @@ def test_the_published_source_of_a_field_is_dated_by_the_run_that_took_it(tmp_pa
 )
 def test_lock_status_of_each_outcome(outcome, status):
     entry = ROWS[0]
-    assert lock_status(pipeline.RowOutcome(entry, identify(entry.url), Record(), **outcome)) == status
+    assert lock_status(pipeline.RowOutcome(entry, Record(), **outcome)) == status
 
 
 def test_update_asks_again_about_aged_preprint_only_and_not_found_rows(tmp_path, monkeypatch):

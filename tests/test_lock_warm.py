@@ -25,7 +25,8 @@ from test_lazy_imports import EXPORT_THEN_LIST, HTTP_CLIENTS, WARM_ROWS
 sys.path.insert(0, str(Path(__file__).resolve().parent / "tools"))
 import replay_into_cache  # noqa: E402
 
-# Counts what the CLI does in-process: resolution stages entered, caches opened; then lists clients.
+# Counts what the CLI does in-process: resolution stages entered, caches opened, links typed; then
+# lists clients.
 EXPORT_COUNTING = """
 import json, sys
 from prune2bib import cache, pipeline
@@ -44,6 +45,8 @@ try:
 except SystemExit as end:
     done["code"] = end.code or 0
 done["loaded"] = [name for name in {clients!r} if name in sys.modules]
+from prune2bib.identify import identify
+done["identified"] = identify.cache_info().misses  # links typed (a warm row's is only typed when asked)
 open(sys.argv[1], "w").write(json.dumps(done))
 """
 
@@ -76,6 +79,9 @@ def test_a_warm_export_from_the_lock_does_no_resolution_work(locked_project, tmp
     workdir = locked_project
     out = f"warm-{args[-1].strip('-')}.bib"
     done, stderr = export_counting(workdir, tmp_path / "done.json", "export", *args, "-o", out)
+    # A row's link is typed only to rebuild the list's own fields when they differ from the
+    # record's (one row here); before, every locked row's was (9).
+    assert done.pop("identified") <= 1
     assert done == {"resolve_rows": 0, "caches": 0, "code": 0, "loaded": []}, stderr
     rows = len(WARM_ROWS)
     assert stderr.splitlines()[-1] == f"prune2bib: {rows} rows, {rows} locked; {rows} entries written to {out}"

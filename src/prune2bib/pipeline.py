@@ -62,7 +62,6 @@ def venue_names(entries: list[Entry]) -> list[str]:
 
 class RowOutcome(Struct, frozen=True):
     entry: Entry
-    identifier: Identifier
     record: Record  # what is exported (README data merged with what a source gave)
     status: str  # resolve.Outcome.status, or 'readme' when resolution was not asked for
     source: str = ""
@@ -73,6 +72,12 @@ class RowOutcome(Struct, frozen=True):
     fetched: str = ""  # when the link's own record was fetched (ISO 8601), if there is one
     link_source: str = ""  # the source of that record: 'arxiv', 'crossref' (a DOI) or 'openreview'
     from_lock: bool = False  # taken from the lock: nothing was asked for it this run
+
+    @property
+    def identifier(self) -> Identifier:
+        """The typed identifier of the row's link (`identify` remembers it; a warm export of a
+        list from its lock never asks, unless a report or `check` does)."""
+        return identify(self.entry.url)
 
     def report_line(self) -> str:
         """One JSON line for `--report`."""
@@ -133,7 +138,7 @@ def assign_keys(outcomes: list[RowOutcome]) -> list[RowOutcome]:
 def _readme_only(entry: Entry, ident: Identifier) -> RowOutcome:
     base = record_from_entry(entry, ident)
     record, provenance = merge(base, None, "")
-    return RowOutcome(entry, ident, record, "readme", provenance=provenance, reason="not resolved (README data only)")
+    return RowOutcome(entry, record, "readme", provenance=provenance, reason="not resolved (README data only)")
 
 
 def _merged(entry: Entry, ident: Identifier, found: resolve.Outcome, prefer: str) -> RowOutcome:
@@ -144,7 +149,6 @@ def _merged(entry: Entry, ident: Identifier, found: resolve.Outcome, prefer: str
     record, provenance = merge_records(base, records, prefer)
     return RowOutcome(
         entry,
-        ident,
         record,
         found.status,
         found.source,

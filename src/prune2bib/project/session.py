@@ -220,7 +220,7 @@ def _locked(entry: Entry, paper: Paper) -> pipeline.RowOutcome:
     values = astuple(record)  # (Record order: csl.FIELDS, then the id)
     fields = tuple([(n, given.get(n, LIST_SOURCE)) for n, value in zip(csl.FIELDS, values) if value not in _EMPTY])
     source = given.get("title", "")
-    return pipeline.RowOutcome(entry, identify(entry.url), record, status, source, paper.reason, Provenance(fields),
+    return pipeline.RowOutcome(entry, record, status, source, paper.reason, Provenance(fields),
                                refused=paper.status == "refused", from_lock=True)  # fmt: skip
 
 
