@@ -11,7 +11,6 @@ from msgspec.structs import replace
 
 from prune2bib import pipeline
 from prune2bib.errors import FrozenError
-from prune2bib.identify import identify
 from prune2bib.project import Options, export, lockfile, session
 from prune2bib.project.lockfile import Lock
 from prune2bib.project.session import entries_from_lock, lock_status

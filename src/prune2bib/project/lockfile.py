@@ -54,7 +54,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from msgspec import Struct, field
+from msgspec import Struct
 
 try:
     import fcntl
