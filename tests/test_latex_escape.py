@@ -12,7 +12,7 @@ from latex_decode import brace_depths_ok, control_sequences, decode
 from prune2bib import writers
 from prune2bib.record import Person, Record
 from prune2bib.writers.accents import spell_letter
-from prune2bib.writers.latex import _ENCODER, ESCAPE_MACROS, clean_text, escape_text, inexact_characters, protect_title, safe_url, url_in_text
+from prune2bib.writers.latex import ESCAPE_MACROS, pylatexenc_pair, clean_text, escape_text, inexact_characters, protect_title, safe_url, url_in_text
 
 
 @pytest.mark.parametrize(
@@ -120,7 +120,7 @@ def _allowed_sequences(title: str) -> set[str]:
     allowed = set(ESCAPE_MACROS) | {"&", "%", "$", "#", "_"}
     for ch in set(title):
         if not ch.isascii():
-            allowed |= control_sequences(_ENCODER.unicode_to_latex(ch)) | control_sequences(spell_letter(ch).latex)
+            allowed |= control_sequences(pylatexenc_pair()[0].unicode_to_latex(ch)) | control_sequences(spell_letter(ch).latex)
     return allowed
 
 

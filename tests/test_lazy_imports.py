@@ -112,3 +112,14 @@ def test_a_warm_export_imports_no_http_client(warm_workdir, tmp_path, mode):
     assert len(entries) == rows and all("author" in e.fields_dict for e in entries)  # README rows name no authors
     assert set(CACHED_DOIS) <= {e.fields_dict["doi"].value for e in entries if "doi" in e.fields_dict}
     assert outcome["loaded"] == []
+
+
+@pytest.mark.parametrize("fmt", ["csljson", "ris"])
+def test_a_csl_json_or_ris_export_loads_no_latex_library(warm_workdir, tmp_path, fmt):
+    # pylatexenc (and bibtexparser, which imports it) serve the BibTeX writer alone: ~30 ms of
+    # imports, and ~10 ms more to build pylatexenc's decoder (writers/latex.py: pylatexenc_pair).
+    out, result = tmp_path / f"out.{fmt}", tmp_path / "result.json"
+    args = ["export", "--offline", "--readme", str(warm_workdir / "README.md"), "-f", fmt, "-o", str(out)]
+    done = loaded_after(EXPORT_THEN_LIST.format(clients=("pylatexenc", "bibtexparser")), str(result), *args, env=child_env(None, warm_workdir))
+    assert done.returncode == 0 and json.loads(result.read_text()) == {"code": 0, "loaded": []}, done.stderr
+    assert out.stat().st_size > 0

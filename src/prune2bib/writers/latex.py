@@ -27,9 +27,6 @@ import unicodedata
 from functools import lru_cache
 from urllib.parse import quote
 
-from pylatexenc.latex2text import LatexNodes2Text
-from pylatexenc.latexencode import UnicodeToLatexEncoder
-
 from ..titles import is_proper_noun, phrase_spans
 from .accents import Spelling, is_latin_letter, nearest_ascii, spell_letter
 
@@ -60,13 +57,23 @@ _SPECIALS = re.compile("[" + re.escape("".join(ESCAPES)) + "]")
 # stops LaTeX with "Unicode character ... not set up for use with LaTeX".
 _UTF8_SAFE = re.compile("[\u00a0-\u017f\u2010-\u2026]")
 
-_ENCODER = UnicodeToLatexEncoder(
-    non_ascii_only=True,
-    replacement_latex_protection="braces-all",  # {\'e}: the form BibTeX treats as one letter
-    unknown_char_policy="keep",  # e.g. CJK: no LaTeX spelling exists; keep the character
-    unknown_char_warning=False,
-)
-_DECODER = LatexNodes2Text(math_mode="text")
+
+@lru_cache(maxsize=1)
+def pylatexenc_pair():
+    """pylatexenc's encoder, and the decoder that checks what it spells: imported and made when a
+    character first needs them (`_latex_for_char`). The decoder's macro database takes ~10 ms to
+    build, and a list's letters are spelled by accents.py; CSL-JSON and RIS never need either."""
+    from pylatexenc.latex2text import LatexNodes2Text
+    from pylatexenc.latexencode import UnicodeToLatexEncoder
+
+    encoder = UnicodeToLatexEncoder(
+        non_ascii_only=True,
+        replacement_latex_protection="braces-all",  # {\'e}: the form BibTeX treats as one letter
+        unknown_char_policy="keep",  # e.g. CJK: no LaTeX spelling exists; keep the character
+        unknown_char_warning=False,
+    )
+    return encoder, LatexNodes2Text(math_mode="text")
+
 
 _WORD = re.compile(r"[^\W_]+")
 
@@ -157,8 +164,9 @@ def inexact_characters(text: str) -> dict[str, str]:
 def _latex_for_char(ch: str) -> str:
     """pylatexenc's LaTeX for one character, if it reads back as that character; else the
     character itself (pylatexenc approximates some, e.g. U+0166 as T-macron, U+FB00 as 'ff')."""
-    latex = _ENCODER.unicode_to_latex(ch)
-    if latex != ch and latex.isascii() and _DECODER.latex_to_text(latex) == ch:
+    encoder, decoder = pylatexenc_pair()
+    latex = encoder.unicode_to_latex(ch)
+    if latex != ch and latex.isascii() and decoder.latex_to_text(latex) == ch:
         return latex
     return ch
 
