@@ -209,6 +209,8 @@ def protect_title(text: str, ascii: bool = False) -> str:
 @lru_cache(maxsize=8192)
 def _plain_piece(piece: str) -> str:
     """A space-free piece of a plain title outside its name ('Networks:', '(CNNs)') as LaTeX."""
+    if piece.isalpha() and piece.isascii():  # one word, nothing to escape: most pieces
+        return "{" + piece + "}" if needs_protection(piece) else piece
     return _protect_words(piece, False, -1, [])
 
 
