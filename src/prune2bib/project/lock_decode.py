@@ -60,7 +60,7 @@ _AUTHORS, _ISSUED, _CODE = (csl.FIELDS.index(name) for name in ("authors", "issu
 
 
 # The sources of a record, by field: a struct of its own, so that a name no Record field has is
-# refused in the decoding, and the sources come out in Record order (as `lockfile._sources`).
+# refused in the decoding, and the sources come out in Record order (as the checked reader sorts them).
 _LockSources = msgspec.defstruct(
     "_LockSources", [(name, Source | UnsetType, UNSET) for name in csl.FIELDS], rename=csl.LOCK_NAMES, forbid_unknown_fields=True
 )
@@ -115,10 +115,9 @@ def decoded(data: bytes) -> Lock | None:
     keys = [p.key.casefold() for p in papers] + [r.key.casefold() for r in retired]
     if len(set(keys)) != len(keys):
         return None
-    taxonomy = top.taxonomy
-    if taxonomy is not UNSET:
-        taxonomy = Taxonomy(taxonomy.codes, dict(taxonomy.names), frozenset(taxonomy.defined))
-    return Lock(papers, retired, top.prefer, taxonomy if taxonomy is not UNSET else None)
+    found = top.taxonomy
+    taxonomy = None if found is UNSET else Taxonomy(found.codes, dict(found.names), frozenset(found.defined))
+    return Lock(papers, retired, top.prefer, taxonomy)
 
 
 def _paper(paper: _Paper) -> Paper:

@@ -404,61 +404,47 @@ def _taxonomy(item: Any) -> Taxonomy:
 
 
 def _paper(item: Any, n: int) -> Paper:
-    # Every check is one test, and its message is written only when it fails: a lock of 2,780
-    # papers has ~30,000 fields and sources, and formatting a message for each was most of its read.
-    obj = _dict(item, f"paper {n}")
-    key = _key(obj.get("key"), f"paper {n}")
-    state = obj.get("key-state")
-    if state not in KEY_STATES:
-        _choice(state, KEY_STATES, f'paper {n} ({key}): "key-state"')
-    status = obj.get("status")
-    if status not in STATUSES:
-        _choice(status, STATUSES, f'paper {n} ({key}): "status"')
-    row = _row(obj.get("row"), lambda: f"paper {n} ({key})")
+    where = f"paper {n}"
+    obj = _dict(item, where)
+    key = _key(obj.get("key"), where)
+    where = f"paper {n} ({key})"
+    state = _choice(obj.get("key-state"), KEY_STATES, f'{where}: "key-state"')
+    row = _row(_dict(obj.get("row"), f'{where}: "row"'), where)
+    status = _choice(obj.get("status"), STATUSES, f'{where}: "status"')
     try:
         record = csl.to_record(obj.get("record"), key)
     except csl.RecordFormatError as err:
-        raise _Problem(f"paper {n} ({key}): {err}") from None
-    reason, checked = obj.get("reason", ""), obj.get("checked", "")
-    if type(reason) is not str or type(checked) is not str:
-        _str(reason, f'paper {n} ({key}): "reason"')
-        _str(checked, f'paper {n} ({key}): "checked"')
-    sources = _sources(obj.get("sources", {}), lambda: f"paper {n} ({key})")
-    return Paper(key, state, row, status, record, reason, checked, sources)
-
-
-def _sources(obj: Any, where) -> tuple[tuple[str, Source], ...]:
-    """(Record field, Source) in Record order."""
-    sources, in_order, last = [], True, -1
-    field_of, order = csl.FIELD_OF, _FIELD_ORDER
-    for name, value in _dict(obj, f'{where()}: "sources"').items():
-        field_name = field_of.get(name)
+        raise _Problem(f"{where}: {err}") from None
+    sources = []
+    for name, value in _dict(obj.get("sources", {}), f'{where}: "sources"').items():
+        field_name = csl.FIELD_OF.get(name)
         if field_name is None:
-            raise _Problem(f"{where()}: unknown field {name!r} in \"sources\"")
-        src = _dict(value, f"{where()}: source of {name!r}")
-        source = Source(_str(src.get("source"), f"{where()}: source of {name!r}"), _str(src.get("fetched", ""), f"{where()}: fetch date of {name!r}"))
-        sources.append((field_name, source))
-        in_order, last = in_order and order[field_name] > last, order[field_name]
-    # Written in Record order (`render`), so sorted already unless edited by hand.
-    return tuple(sources) if in_order else tuple(sorted(sources, key=lambda s: order[s[0]]))
+            raise _Problem(f"{where}: unknown field {name!r} in \"sources\"")
+        src = _dict(value, f'{where}: source of {name!r}')
+        sources.append((field_name, Source(_str(src.get("source"), f"{where}: source of {name!r}"), _str(src.get("fetched", ""), f"{where}: fetch date of {name!r}"))))
+    order = _FIELD_ORDER
+    return Paper(key, state, row, status, record, _str(obj.get("reason", ""), f'{where}: "reason"'),
+                 _str(obj.get("checked", ""), f'{where}: "checked"'), tuple(sorted(sources, key=lambda s: order[s[0]])))  # fmt: skip
 
 
 _FIELD_ORDER = {f: i for i, f in enumerate(csl.FIELDS)}
 
 
-def _row(obj: Any, where) -> Row:
-    obj = _dict(obj, f'{where()}: "row"')
-    title, link, year, venue = obj.get("title"), obj.get("link", ""), obj.get("year"), obj.get("venue", "")
-    types, note = obj.get("types", []), obj.get("venue-note", "")
-    if year is not None and (type(year) is not int):
-        raise _Problem(f'{where()}: "row.year" must be an integer or null')
-    if type(types) is not list or not all(type(t) is str for t in types):
-        _list(types, f'{where()}: "row.types"')
-        raise _Problem(f'{where()}: "row.types" must be a list of strings')
-    for value, name in ((title, "title"), (link, "link"), (venue, "venue"), (note, "venue-note")):
-        if type(value) is not str:
-            _str(value, f'{where()}: "row.{name}"')
-    return Row(title, link, year, venue, tuple(types), note)
+def _row(obj: dict, where: str) -> Row:
+    year = obj.get("year")
+    if year is not None and (not isinstance(year, int) or isinstance(year, bool)):
+        raise _Problem(f'{where}: "row.year" must be an integer or null')
+    types = _list(obj.get("types", []), f'{where}: "row.types"')
+    if not all(isinstance(t, str) for t in types):
+        raise _Problem(f'{where}: "row.types" must be a list of strings')
+    return Row(
+        title=_str(obj.get("title"), f'{where}: "row.title"'),
+        link=_str(obj.get("link", ""), f'{where}: "row.link"'),
+        year=year,
+        venue=_str(obj.get("venue", ""), f'{where}: "row.venue"'),
+        types=tuple(types),
+        venue_note=_str(obj.get("venue-note", ""), f'{where}: "row.venue-note"'),
+    )
 
 
 def _retired(item: Any, n: int) -> Retired:
