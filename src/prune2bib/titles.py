@@ -50,6 +50,9 @@ class Slip(Struct, frozen=True):
         return f"{what}: {self.found!r} (exported as {self.fixed!r})"
 
 
+UNCHANGED = ("", "", None)  # a piece of a title exported as the list has it (`Vocabulary.fixed_pieces`)
+
+
 class Vocabulary(Struct, frozen=True, dict=True):  # dict: its cached lookups
     """The words of a list's titles: exact forms (counted) and, lower-cased, the words that stand
     alone (a part of a hyphenated word, 'Hyper' of 'Hyper-Parameter', is no evidence)."""
@@ -73,14 +76,19 @@ class Vocabulary(Struct, frozen=True, dict=True):  # dict: its cached lookups
             known = self._fixed[word] = _fixed_word(word, self)
         return known
 
-    def fixed_piece(self, piece: str) -> tuple[str, str, Slip | None]:
-        """A space-free piece of a title ('(Automl),') -> (its word 'Automl', the piece as exported
-        '(AutoML),', the slip or None): once per distinct piece, as `fixed` is per word."""
-        known = self._pieces.get(piece)
-        if known is None:
-            core = piece.strip(_EDGE)
-            new, code = self.fixed(core) if core else (core, "")
-            known = self._pieces[piece] = (core, piece.replace(core, new, 1) if code else piece, Slip(code, core, new) if code else None)
+    def fixed_pieces(self, pieces: list[str]) -> list[tuple[str, str, Slip | None]]:
+        """For each space-free piece of a title ('(Automl),'): `UNCHANGED`, or (its word 'Automl',
+        the piece as exported '(AutoML),', the slip). Each distinct piece is worked out once, as
+        `fixed` is per word; a title whose pieces are all known costs one `map`, not a call each."""
+        found = list(map(self._pieces.get, pieces))
+        if None in found:
+            found = [known or self._fixed_piece(piece) for known, piece in zip(found, pieces)]
+        return found
+
+    def _fixed_piece(self, piece: str) -> tuple[str, str, Slip | None]:
+        core = piece.strip(_EDGE)
+        new, code = self.fixed(core) if core else (core, "")
+        known = self._pieces[piece] = (core, piece.replace(core, new, 1), Slip(code, core, new)) if code else UNCHANGED
         return known
 
     @cached_property
@@ -160,16 +168,15 @@ def _fix(title: str, vocabulary: Vocabulary) -> tuple[str, list[Slip]]:
         slips = [Slip("space-before-punctuation", m.group(0).join(_context(title, m)), m.group(1).join(_context(title, m)))
                  for m in _SPACE_BEFORE.finditer(title)]  # fmt: skip
         title = _SPACE_BEFORE.sub(r"\1", title)
-    name = _name_before_colon(title)
-    fixed_words = []
-    fixed_piece = vocabulary.fixed_piece
-    for word in title.split(" "):
-        core, new, slip = fixed_piece(word)
-        if slip is not None and core != name:  # (the name before the colon is never changed)
-            slips.append(slip)
-            word = new
-        fixed_words.append(word)
-    title = " ".join(fixed_words)
+    words = title.split(" ")
+    found = vocabulary.fixed_pieces(words)
+    if found.count(UNCHANGED) != len(found):  # a piece with a slip (in a few titles)
+        name = _name_before_colon(title)
+        for index, (core, new, slip) in enumerate(found):
+            if slip is not None and core != name:  # (the name before the colon is never changed)
+                slips.append(slip)
+                words[index] = new
+        title = " ".join(words)
     title, phrase_slips = _recased_phrases(title)
     return title, slips + phrase_slips
 

@@ -77,12 +77,15 @@ def split_cells(line: str) -> list[str]:
     is done by `str.split`, so a long row costs C-speed work.
     """
     text = line.strip()
-    cells: list[str] = []
-    for piece in text.split("|"):
-        if cells and _escapes_pipe(cells[-1]):
-            cells[-1] += "|" + piece
-        else:
-            cells.append(piece)
+    if "\\|" in text:  # (rare: most rows have no escaped pipe, and skip the loop)
+        cells: list[str] = []
+        for piece in text.split("|"):
+            if cells and _escapes_pipe(cells[-1]):
+                cells[-1] += "|" + piece
+            else:
+                cells.append(piece)
+    else:
+        cells = text.split("|")
     if len(cells) > 1 and not cells[0].strip():
         cells.pop(0)
     if len(cells) > 1 and not cells[-1].strip():
