@@ -269,12 +269,33 @@ def test_an_unchanged_list_is_matched_without_normalising_a_title(tmp_path, stub
     assert sorted(calls) == sorted([ROWS[1].title, retitled.title])  # only the row and the entry left over
 
 
+def test_a_row_from_the_lock_names_each_fields_source_as_its_resolution_did(tmp_path, stub):
+    # (what `--report` prints for the row): the sources the resolution named, and the list for
+    # every other field the record has; the empty fields are not named
+    first = run(tmp_path)
+    again = run(tmp_path, old=lockfile.parse(lockfile.render(first.lock).encode()))
+    for resolved, locked in zip(first.outcomes, again.outcomes, strict=True):
+        named = dict(resolved.provenance.fields)
+        expected = tuple((name, named.get(name, lockfile.LIST_SOURCE)) for name in Record.__struct_fields__
+                         if name != "id" and getattr(locked.record, name) not in ("", (), None))  # fmt: skip
+        assert locked.from_lock and locked.provenance.fields == expected
+        assert {"url", "doi"} <= {name for name, source in expected if source == lockfile.LIST_SOURCE}
+
+
 def test_an_unchanged_row_keeps_its_lock_entry_as_it_was_read(tmp_path, stub):
     # No copy of each of 2,780 entries on a warm run, and the new lock then compares as the old.
     old = lockfile.parse(lockfile.render(run(tmp_path).lock).encode())
     again = run(tmp_path, old=old)
     before = old.by_key()
     assert all(new is before[new.key] for new in again.lock.papers) and again.lock.same_as(old)
+    # ... and telling that it is unchanged builds no entry's written form (2 x 2,780 of them at x10)
+    written = []
+    real = lockfile._written
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(lockfile, "_written", lambda paper: (written.append(paper), real(paper))[1])
+        assert again.lock.same_as(old) and written == []
+        copied = replace(old, papers=tuple(replace(p) for p in old.papers))  # equal, not the same objects
+        assert again.lock.same_as(copied) and len(written) == 2 * len(old.papers)
     moved = run(tmp_path, [ROWS[0], ROWS[1], replace(ROWS[2], types=("F",))], old=old)
     changed = {p.key: p for p in moved.lock.papers if p not in old.papers}
     assert [p.row.types for p in changed.values()] == [("F",)]

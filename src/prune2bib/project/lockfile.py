@@ -165,7 +165,9 @@ class Lock(Struct, frozen=True):
         if sorted(self.retired, key=lambda r: r.key) != sorted(other.retired, key=lambda r: r.key):
             return False
         theirs = other.by_key()
-        return all(_written(p) == _written(theirs.get(p.key)) for p in self.papers)
+        # A warm run's new lock holds the old lock's very Paper objects (session._relocked): one
+        # identity test each, instead of building and comparing both written forms.
+        return all(p is (q := theirs.get(p.key)) or _written(p) == _written(q) for p in self.papers)
 
 
 def _written_taxonomy(lock: "Lock"):

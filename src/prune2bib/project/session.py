@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from itertools import compress, repeat
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Callable, ContextManager
@@ -217,14 +218,15 @@ def _locked(entry: Entry, paper: Paper) -> pipeline.RowOutcome:
     record = _with_list_fields(paper.record, entry, paper)
     status = pipeline.LOCKED if paper.status in ("resolved", "partial") else _OUTCOME_STATUS.get(paper.status, "unresolved")
     given = {n: s.name for n, s in paper.sources}
-    values = astuple(record)  # (Record order: csl.FIELDS, then the id)
-    fields = tuple([(n, given.get(n, LIST_SOURCE)) for n, value in zip(csl.FIELDS, values) if value not in _EMPTY])
+    # The fields that have a value (Record's are all strings and tuples: empty is false), in
+    # Record order: astuple gives csl.FIELDS, then the id, which compress drops with the names.
+    present = list(compress(csl.FIELDS, astuple(record)))
+    fields = tuple(zip(present, map(given.get, present, repeat(LIST_SOURCE))))
     source = given.get("title", "")
     return pipeline.RowOutcome(entry, record, status, source, paper.reason, Provenance(fields),
                                refused=paper.status == "refused", from_lock=True)  # fmt: skip
 
 
-_EMPTY = ("", (), None)
 _OUTCOME_STATUS = {"skipped": "skipped", "readme": "readme", "offline": "cache-miss"}
 
 
