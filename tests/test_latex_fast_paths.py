@@ -7,6 +7,7 @@ for some input fails here rather than changing a user's .bib.
 
 from __future__ import annotations
 
+import re
 import sys
 
 import pytest
@@ -194,3 +195,14 @@ def test_a_lower_case_word_holds_no_capital(word):
     if word.islower():
         assert not any(ch.isupper() for ch in word)
         assert not latex.needs_protection(word)
+
+
+def test_a_name_part_is_braced_when_the_and_pattern_says_so_whatever_its_letters():
+    # bibtex._splits_name_list skips the case-insensitive search unless 'and' is in the part's
+    # lower case. That rests on this: every character the search takes for a letter of 'and' has
+    # that letter as its lower case (one pass of each letter over all of Unicode).
+    everything = "".join(chr(code) for code in range(sys.maxunicode + 1) if not 0xD800 <= code <= 0xDFFF)
+    for letter in "and":
+        assert {ch.lower() for ch in re.findall(letter, everything, re.IGNORECASE)} == {letter}
+    for part in ("Smith, Jr.", "Tom AND Jerry", "Tom and", "Anderson", "Band", "Ånd", "a-and-b", "Ｆand"):
+        assert bibtex._splits_name_list(part) == ("," in part or bool(bibtex._AND.search(part))), part
