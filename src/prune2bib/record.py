@@ -27,7 +27,7 @@ WEBPAGE = "webpage"
 RECORD_TYPES = (PAPER_CONFERENCE, ARTICLE_JOURNAL, PREPRINT, WEBPAGE)
 
 
-class Person(Struct, frozen=True):
+class Person(Struct, frozen=True, forbid_unknown_fields=True):  # forbid: the lock's typed reader decodes it
     """One author. `literal` is for a name that cannot be split (a group, a mononym)."""
 
     family: str = ""

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from functools import cached_property, lru_cache
+from itertools import chain, repeat
 from typing import Iterable
 
 from msgspec import Struct, field
@@ -62,7 +63,7 @@ class Vocabulary(Struct, frozen=True, dict=True):  # dict: its cached lookups
 
     @classmethod
     def of(cls, titles: Iterable[str]) -> "Vocabulary":
-        forms = Counter(word for title in titles for word in _words(title))
+        forms = Counter(chain.from_iterable(map(_words, titles)))
         return cls(forms, frozenset(word.casefold() for word in forms))
 
     def spellings(self, word: str) -> list[str]:
@@ -110,7 +111,7 @@ class Vocabulary(Struct, frozen=True, dict=True):  # dict: its cached lookups
 
 
 def _words(title: str) -> list[str]:
-    return [word for word in [w.strip(_EDGE) for w in title.split()] if word]
+    return list(filter(None, map(str.strip, title.split(), repeat(_EDGE))))
 
 
 @lru_cache(maxsize=1)
@@ -255,6 +256,14 @@ def row_title(entry, vocabulary: Vocabulary) -> str:
     """The title a row is resolved and exported under: pasted-twice titles and stray link words
     repaired (`readme.repaired_title`), then this module's slips fixed."""
     return normalised_title(repaired_title(entry.title), vocabulary)
+
+
+def row_titles(entries) -> list[str]:
+    """`row_title` of every row, judged against the vocabulary of them all (`list_vocabulary`),
+    each title repaired once."""
+    repaired = [repaired_title(e.title) for e in entries]
+    vocabulary = Vocabulary.of(repaired)
+    return [normalised_title(title, vocabulary) for title in repaired]
 
 
 def list_vocabulary(entries) -> Vocabulary:

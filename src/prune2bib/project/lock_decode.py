@@ -30,13 +30,7 @@ _Prefer = Literal[PREFER]  # type: ignore[valid-type]
 _Version = Literal[VERSION]  # type: ignore[valid-type]
 
 
-class _Person(Struct, forbid_unknown_fields=True):
-    family: str = ""
-    given: str = ""
-    literal: str = ""
-
-
-class _Code(Struct, forbid_unknown_fields=True):
+class _Code(Struct, forbid_unknown_fields=True):  # (not CodeLink: the lock may leave out its label or URL)
     label: str = ""
     url: str = ""
     status: str = ""
@@ -48,7 +42,8 @@ class _Issued(Struct, rename={"date_parts": "date-parts"}):
 
 # The record as `csl.from_record` writes it: Record's fields but `id` (the last), in Record's order,
 # under their lock names; the four that are not plain strings typed as the lock spells them.
-_TYPED = {"authors": (tuple[_Person, ...], ()), "issued": (_Issued | UnsetType, UNSET),
+# Authors are decoded as the record's own Person (most of a lock's structs).
+_TYPED = {"authors": (tuple[Person, ...], ()), "issued": (_Issued | UnsetType, UNSET),
           "types": (tuple[str, ...], ()), "code": (tuple[_Code, ...], ())}  # fmt: skip
 _LockRecord = msgspec.defstruct(
     "_LockRecord",
@@ -56,7 +51,7 @@ _LockRecord = msgspec.defstruct(
     rename=csl.LOCK_NAMES,
     forbid_unknown_fields=True,
 )
-_AUTHORS, _ISSUED, _CODE = (csl.FIELDS.index(name) for name in ("authors", "issued", "code"))
+_ISSUED, _CODE = (csl.FIELDS.index(name) for name in ("issued", "code"))
 
 
 # The sources of a record, by field: a struct of its own, so that a name no Record field has is
@@ -127,8 +122,6 @@ def _paper(paper: _Paper) -> Paper:
 
 def _record(record, key: str) -> Record:
     values = list(msgspec.structs.astuple(record))
-    if values[_AUTHORS]:
-        values[_AUTHORS] = tuple([Person(p.family, p.given, p.literal) for p in values[_AUTHORS]])
     issued = values[_ISSUED]
     values[_ISSUED] = issued.date_parts[0] if issued is not UNSET else ()
     if values[_CODE]:

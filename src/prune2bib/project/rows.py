@@ -82,7 +82,7 @@ def _pair_unchanged(rows: Sequence[Row], papers: Sequence[Paper], pairs: dict, f
         candidates = by_text.get((row.title, row.link))
         if not candidates:
             continue
-        j = next((j for j in candidates if papers[j].row.year == row.year), candidates[0])  # a twin row: its year
+        j = candidates[0] if len(candidates) == 1 else next((j for j in candidates if papers[j].row.year == row.year), candidates[0])  # a twin row: its year
         candidates.remove(j)
         pairs[i] = (j, SAME)
         free.discard(j)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import os
 from itertools import compress, repeat
+from operator import attrgetter
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Callable, ContextManager
@@ -79,8 +80,7 @@ def export(
     `resolve_settings` None means README data only for the rows that need resolution. `taxonomy`:
     the list's, as read (None: the lock's rows stood in, and the lock keeps the one it has)."""
     base = old or Lock(prefer=options.prefer)
-    vocabulary = titles.list_vocabulary(entries)
-    rows = [row_of(e, vocabulary) for e in entries]
+    rows = [_row(e, title) for e, title in zip(entries, titles.row_titles(entries))]
     matches, gone = match_rows(rows, base.papers)
     selected = [i for i, e in enumerate(entries) if row_filter.accepts(e)]
     todo = [i for i in selected if not _from_lock(matches[i].paper, rows[i], base, options)]
@@ -141,7 +141,11 @@ def row_of(entry: Entry, vocabulary: titles.Vocabulary | None = None) -> Row:
     """A list row as the lock keeps it; its title as exported (`titles.row_title`: the list's
     slips fixed, judged against `vocabulary`, the whole list's titles)."""
     vocabulary = vocabulary or titles.list_vocabulary([entry])
-    return Row(titles.row_title(entry, vocabulary), entry.url, entry.year, entry.venue, tuple(entry.types), entry.venue_note)
+    return _row(entry, titles.row_title(entry, vocabulary))
+
+
+def _row(entry: Entry, title: str) -> Row:
+    return Row(title, entry.url, entry.year, entry.venue, tuple(entry.types), entry.venue_note)
 
 
 def entries_from_lock(lock: Lock) -> list[Entry]:
@@ -217,7 +221,8 @@ def _locked(entry: Entry, paper: Paper) -> pipeline.RowOutcome:
     """A row taken from its lock entry, with the list's own fields as the list has them now."""
     record = _with_list_fields(paper.record, entry, paper)
     status = pipeline.LOCKED if paper.status in ("resolved", "partial") else _OUTCOME_STATUS.get(paper.status, "unresolved")
-    given = {n: s.name for n, s in paper.sources}
+    names, sources = zip(*paper.sources) if paper.sources else ((), ())
+    given = dict(zip(names, map(_SOURCE_NAME, sources)))
     # The fields that have a value (Record's are all strings and tuples: empty is false), in
     # Record order: astuple gives csl.FIELDS, then the id, which compress drops with the names.
     present = list(compress(csl.FIELDS, astuple(record)))
@@ -227,6 +232,7 @@ def _locked(entry: Entry, paper: Paper) -> pipeline.RowOutcome:
                                refused=paper.status == "refused", from_lock=True)  # fmt: skip
 
 
+_SOURCE_NAME = attrgetter("name")
 _OUTCOME_STATUS = {"skipped": "skipped", "readme": "readme", "offline": "cache-miss"}
 
 
