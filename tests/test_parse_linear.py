@@ -16,6 +16,7 @@ from prune2bib import readme_source
 from prune2bib.errors import ReadmeError
 from prune2bib.lists import blocks, inline
 from prune2bib.readme import load_readme_text, read_list
+from conftest import UPSTREAM
 from work import growth
 
 HEAD = "### 2023\n| Title | Venue | Type | Code |\n|:--|:--:|:--:|:--:|\n"
@@ -108,6 +109,20 @@ def test_too_much_markup_is_refused(monkeypatch):
     with pytest.raises(ReadmeError) as caught:
         read_list(HEAD + row * 2)
     assert str(caught.value).startswith("more than 1,000 markup characters in table cells: not a paper list")
+
+
+def test_markup_outside_the_tables_does_not_count(monkeypatch):
+    # More markup in the document than the limit allows, but not in its cells: it is read.
+    monkeypatch.setattr(inline, "MAX_MARKUP", 1000)
+    row = "| [T](https://x.org/1) " + "*" * 400 + " | ICLR | `F` | - |\n"
+    assert len(read_list("*" * 2000 + "\n\n" + HEAD + row * 2).entries) == 2
+
+
+def test_a_document_within_the_markup_limit_is_counted_once_not_per_cell(monkeypatch):
+    counted = []
+    monkeypatch.setattr(inline, "markup_count", lambda text: counted.append(text))
+    assert len(read_list(UPSTREAM.read_text(encoding="utf-8")).entries) > 250
+    assert counted == []
 
 
 def test_the_readme_limit_allows_10_mib():

@@ -167,7 +167,7 @@ def read_list(text: str, columns: str | None = None) -> ParsedList:
     text = normalise_newlines(text.lstrip("\ufeff"))
     with collector.paused():  # 60,000 rows of objects and no cycle (see collector.py)
         document = scan(text)
-        reader = _Reader(parse_overrides(columns), Budget())
+        reader = _Reader(parse_overrides(columns), Budget.for_document(text))
         reader.read(document.blocks)
     reader.skipped += [Skipped(n + 1, "a table row outside any table (no header and delimiter row above it)")
                        for n in document.stray_rows]  # fmt: skip

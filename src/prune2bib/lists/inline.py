@@ -66,6 +66,26 @@ class Budget:
                 "(real lists hold under 8 % markup)"
             )
 
+    def spend_on(self, cell: str) -> None:
+        self.spend(markup_count(cell))
+
+    @classmethod
+    def for_document(cls, text: str, limit: int | None = None) -> Budget:
+        """The budget of a document's cells. A document that holds no more markup characters than
+        the limit cannot spend more in its cells, which are parts of it: its budget counts
+        nothing (one count of the whole text instead of one per cell)."""
+        budget = cls(limit)
+        # (one str.count per markup character: C passes over the text, where str.translate looks
+        # each character of a non-ASCII text up in a dict)
+        return _Ample(budget.limit) if sum(map(text.count, _MARKUP_CHARS)) <= budget.limit else budget
+
+
+class _Ample(Budget):
+    """The budget of a document whose whole text is within the limit (`Budget.for_document`)."""
+
+    def spend_on(self, cell: str) -> None:
+        pass
+
 
 _MARKUP = re.compile("[" + re.escape(_MARKUP_CHARS) + "]")
 
@@ -91,16 +111,17 @@ def row_pieces(cells: list[str], budget: Budget) -> list[list[Piece]]:
         if not _MARKUP.search(cell):
             out.append([Piece("text", cell)] if cell.strip() else [])
         elif is_simple(cell):
-            budget.spend(markup_count(cell))
+            budget.spend_on(cell)
             out.append(simple_links(cell))
         elif len(cell) <= _SHORT_CELL:
-            budget.spend(markup_count(cell))
+            budget.spend_on(cell)
             out.append(list(_short_cell(cell)))
         else:
             marked.append(index)
             out.append([])
     if marked:
-        budget.spend(sum(markup_count(cells[i]) for i in marked))
+        for index in marked:
+            budget.spend_on(cells[index])
         parsed = _parse_cells([cells[i] for i in marked])
         if len(parsed) != len(marked):  # a cell that reads as a delimiter row (':--'): one by one
             parsed = [_parse_cells([cells[i]]) or [[Piece("text", cells[i])]] for i in marked]
