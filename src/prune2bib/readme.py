@@ -253,8 +253,9 @@ class _Reader:
         self.tables.append(TableSeen(table.line + 1, tuple(h.strip() for h in header), kind, len(table.rows)))
         if not shape.is_paper_table:
             return
+        rows = _RowReader(self, header, shape, section)
         for row in table.rows:
-            entry = _RowReader(self, header, shape, section).read(row)
+            entry = rows.read(row)
             if isinstance(entry, Skipped):
                 self.skipped.append(entry)
             else:
@@ -262,11 +263,15 @@ class _Reader:
 
 
 class _RowReader:
-    """One row of a paper table -> an Entry (with anomalies) or a Skipped."""
+    """The rows of one paper table, one at a time -> an Entry (with anomalies) or a Skipped."""
 
     def __init__(self, reader: _Reader, header: list[str], shape: ColumnMap, section: HeadingYear):
         self.reader, self.header, self.shape, self.section = reader, header, shape, section
         self.budget = reader.budget
+        # What the table's header says for all its rows:
+        venue = shape.fields.get("venue")
+        self.venue_kind = "journal" if venue is not None and is_journal_header(header[venue]) else ""
+        self.authors_after_title = "author" in header[shape.fields["title"]].casefold()
 
     def cell(self, field: str) -> list[Piece] | None:
         """The pieces of the row's cell for `field`; None when the table has no such column."""
@@ -315,7 +320,7 @@ class _RowReader:
             anomalies=tuple(anomalies + title_anomalies_ + venue_anomalies + code_anomalies),
             authors=self._authors(title_cell),
             columns=self._unknown(),
-            venue_kind=self._venue_kind(),
+            venue_kind=self.venue_kind,
         )
 
     def _invisible_excess(self, cells: list[str]) -> bool:
@@ -371,10 +376,6 @@ class _RowReader:
             known = self.reader.venue_cells[text] = (venue, note, venue_year, tuple(found), tuple(checks))
         return known
 
-    def _venue_kind(self) -> str:
-        index = self.shape.fields.get("venue")
-        return "journal" if index is not None and is_journal_header(self.header[index]) else ""
-
     def _types(self) -> tuple[str, ...]:
         raw = self.text("type")
         if raw is None:
@@ -394,8 +395,7 @@ class _RowReader:
         raw = self.text("authors")
         if raw is not None:
             return raw
-        title_header = self.header[self.shape.fields["title"]].casefold()
-        return title_cell.after if "author" in title_header else title_cell.authors
+        return title_cell.after if self.authors_after_title else title_cell.authors
 
     def _unknown(self) -> tuple[tuple[str, str], ...]:
         found = []
