@@ -356,6 +356,24 @@ HOSTILE_ROWS = {
 HOSTILE = {kind: row(50_000) for kind, row in HOSTILE_ROWS.items()}
 
 
+@pytest.mark.parametrize(
+    ("row", "reason"),
+    [
+        ("|   |  |\t| |", "an empty table row"),
+        ("|\u2003| \u00a0 |  |  |", "an empty table row"),
+        ("|:--|:--:|--|-|", "a second delimiter row inside the table"),
+        ("| : | :: |  | - |", "a second delimiter row inside the table"),
+        ("|:-- \u2003| --: |  |  |", "a second delimiter row inside the table"),
+        ("| -:- | - | - | - |", None),  # (a colon inside a cell: not a delimiter)
+        ("| [-](https://x.org/1) | - | - | - |", None),
+    ],
+)
+def test_empty_and_delimiter_rows_inside_a_table_are_skipped(row, reason):
+    parsed = read_list(table(row, "| [B](https://arxiv.org/abs/2) | CVPR | `W` | - |"))
+    assert [s.reason for s in parsed.skipped] == ([reason] if reason else [])
+    assert len(parsed.entries) == (1 if reason else 2)
+
+
 @pytest.mark.parametrize("row", HOSTILE.values(), ids=HOSTILE.keys())
 def test_hostile_rows_are_read_or_skipped(row):
     """Each hostile row is a paper or a skipped row on its own line (speed: benchmarks/)."""

@@ -286,9 +286,10 @@ class _RowReader:
 
     def read(self, row: Row) -> Entry | Skipped:
         line = row.line + 1
-        if not any(c.strip() for c in row.cells):
+        joined = "".join(row.cells)  # (two C calls rule out both for most rows, which hold letters)
+        if not joined.strip():
             return Skipped(line, "an empty table row")
-        if all(c.strip().strip(":").strip("-") == "" for c in row.cells):
+        if not joined.replace(":", "").replace("-", "").strip() and all(c.strip().strip(":").strip("-") == "" for c in row.cells):
             return Skipped(line, "a second delimiter row inside the table")
         anomalies: list[Anomaly] = []
         if len(row.cells) != len(self.header) and not self._invisible_excess(row.cells):
