@@ -206,3 +206,14 @@ def test_a_name_part_is_braced_when_the_and_pattern_says_so_whatever_its_letters
         assert {ch.lower() for ch in re.findall(letter, everything, re.IGNORECASE)} == {letter}
     for part in ("Smith, Jr.", "Tom AND Jerry", "Tom and", "Anderson", "Band", "Ånd", "a-and-b", "Ｆand"):
         assert bibtex._splits_name_list(part) == ("," in part or bool(bibtex._AND.search(part))), part
+
+
+@given(st.text(alphabet=st.sampled_from(list("0123456789 -–—_{}%²٣é\t")), max_size=14))
+@example("123-130")
+@example("42")
+@example("²-٣")
+def test_page_numbers_are_written_as_escaping_them_would(page):
+    for ascii in (False, True):
+        first, last = page_range(page)
+        first, last = latex.escape_text(first, ascii), latex.escape_text(last, ascii)
+        assert bibtex.format_pages(page, ascii) == (f"{first}--{last}" if last else first)

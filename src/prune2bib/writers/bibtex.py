@@ -198,8 +198,13 @@ def _splits_name_list(part: str) -> bool:
 def format_pages(page: str, ascii: bool = False) -> str:
     """'123-130' -> '123--130' (BibTeX's en dash)."""
     first, last = page_range(page)
-    first, last = escape_text(first, ascii), escape_text(last, ascii)
+    if not (_ascii_number(first) and (not last or _ascii_number(last))):  # (page numbers need no escaping)
+        first, last = escape_text(first, ascii), escape_text(last, ascii)
     return f"{first}--{last}" if last else first
+
+
+def _ascii_number(text: str) -> bool:
+    return text.isdigit() and text.isascii()  # ('²' and '٣' are digits too, and need spelling)
 
 
 def _comment_text(text: str, ascii: bool = False) -> str:
