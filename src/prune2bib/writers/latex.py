@@ -202,8 +202,14 @@ def protect_title(text: str, ascii: bool = False) -> str:
     # between two spaces is rendered once and remembered: a title is mostly a few dictionary
     # lookups instead of a regex callback per word (tests/test_latex_fast_paths.py holds this
     # equal to `_protect_words` on any text).
-    head = _protect_words(text[:name_end], ascii, name_end, []) if name_end > 0 else ""
+    head = _plain_name(text[:name_end]) if name_end > 0 else ""
     return head + " ".join(map(_plain_piece, text[max(name_end, 0) :].split(" ")))
+
+
+def _plain_name(name: str) -> str:
+    """The name before a plain title's colon ('HRank', 'Net-Trim': ASCII words joined by single
+    hyphens, `name_before_colon`) as `_protect_words` writes it: each capitalised part braced."""
+    return "-".join("{" + word + "}" if word[:1].isupper() or needs_protection(word) else word for word in name.split("-"))
 
 
 @lru_cache(maxsize=8192)
