@@ -125,6 +125,14 @@ def test_a_document_within_the_markup_limit_is_counted_once_not_per_cell(monkeyp
     assert counted == []
 
 
+@given(st.text(alphabet=st.sampled_from(list(inline._MARKUP_CHARS) + ["a", " ", "é", "\u2013", "😀", "\ud800", "|"]), max_size=60))
+def test_a_documents_markup_is_counted_as_its_cells_are(text):
+    # Budget.for_document counts in UTF-8 bytes; markup_count (per cell) in characters.
+    count = inline.markup_count(text)
+    assert isinstance(inline.Budget.for_document(text, limit=count), inline._Ample)
+    assert count == 0 or not isinstance(inline.Budget.for_document(text, limit=count - 1), inline._Ample)
+
+
 def test_the_readme_limit_allows_10_mib():
     assert readme_source.MAX_README_BYTES >= 10 * 2**20
 

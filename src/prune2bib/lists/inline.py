@@ -75,9 +75,11 @@ class Budget:
         the limit cannot spend more in its cells, which are parts of it: its budget counts
         nothing (one count of the whole text instead of one per cell)."""
         budget = cls(limit)
-        # (one str.count per markup character: C passes over the text, where str.translate looks
-        # each character of a non-ASCII text up in a dict)
-        return _Ample(budget.limit) if sum(map(text.count, _MARKUP_CHARS)) <= budget.limit else budget
+        # Counted in the UTF-8 bytes (the markup characters are ASCII, and so one byte each): a
+        # bytes.translate is one C pass, where str.translate looks each character up in a dict.
+        data = text.encode("utf-8", "surrogatepass")
+        markup = len(data) - len(data.translate(None, _MARKUP_BYTES))
+        return _Ample(budget.limit) if markup <= budget.limit else budget
 
 
 class _Ample(Budget):
@@ -91,6 +93,7 @@ _MARKUP = re.compile("[" + re.escape(_MARKUP_CHARS) + "]")
 
 
 _NO_MARKUP = str.maketrans("", "", _MARKUP_CHARS)
+_MARKUP_BYTES = _MARKUP_CHARS.encode("ascii")
 
 
 def markup_count(cell: str) -> int:
