@@ -38,33 +38,36 @@ class Identifier(Struct, frozen=True):
         return f"{self.kind}:{self.value}"
 
 
+# The path patterns are strings that `re` compiles on first use and keeps in its cache: a warm
+# export from the lock identifies no link (tests/test_lock_warm.py), and compiling them all took
+# ~2 ms of every start.
 _ARXIV_HOSTS = {"arxiv.org", "www.arxiv.org", "export.arxiv.org"}
-_ARXIV_PATH = re.compile(
+_ARXIV_PATH = (
     r"/(?:abs|pdf)/(?P<id>\d{4}\.\d{4,5}(?:v\d+)?|[a-z-]+(?:\.[A-Za-z-]+)?/\d{7}(?:v\d+)?)(?:\.pdf)?/?"
 )
 _OPENREVIEW_HOSTS = {"openreview.net", "www.openreview.net"}
-_OPENREVIEW_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+_OPENREVIEW_ID = r"[A-Za-z0-9_-]{1,64}"
 _DOI_HOSTS = {"doi.org", "dx.doi.org", "www.doi.org", "link.springer.com", "dl.acm.org", "onlinelibrary.wiley.com"}
-_DOI_PATH = re.compile(
+_DOI_PATH = (
     r"/(?:(?:chapter|article|book|content/pdf|doi(?:/(?:abs|full|pdf|epdf))?)/)?(?P<doi>10\.\d{4,9}/[^?#]+?)(?:\.pdf)?"
 )
 _CVF_HOSTS = {"openaccess.thecvf.com"}
-_CVF_PATH = re.compile(
+_CVF_PATH = (
     r"/(?:content/(?P<folder>[A-Za-z]+\d{4})|content_(?P<conf>[A-Za-z]+)_(?P<year>\d{4}))"
     r"/(?:html|papers)/(?:[^/]+/)?(?P<slug>[^/]+?)\.(?:html|pdf)"
 )
-_CVF_SLUG_TAIL = re.compile(r".*_(?P<conf>[A-Z]+)_(?P<year>\d{4})_paper")
+_CVF_SLUG_TAIL = r".*_(?P<conf>[A-Z]+)_(?P<year>\d{4})_paper"
 _PMLR_HOSTS = {"proceedings.mlr.press"}
-_PMLR_PATH = re.compile(r"/(?P<volume>v\d+)/(?P<key>[a-z0-9-]+?\d{2}[a-z]{0,2})(?:\.html|\.pdf|/(?P=key)\.pdf)?/?")
+_PMLR_PATH = r"/(?P<volume>v\d+)/(?P<key>[a-z0-9-]+?\d{2}[a-z]{0,2})(?:\.html|\.pdf|/(?P=key)\.pdf)?/?"
 _NEURIPS_HOSTS = {"papers.nips.cc", "papers.neurips.cc", "proceedings.neurips.cc"}
-_NEURIPS_HASH_PATH = re.compile(
+_NEURIPS_HASH_PATH = (
     r"(?:/paper_files)?/paper/(?P<year>\d{4})/(?:hash|file)/(?P<hash>[0-9a-f]{32})-[A-Za-z-]+\.(?:html|pdf)"
 )
-_NEURIPS_NUMBER_PATH = re.compile(r"/paper/(?P<number>\d+)-[^/]*?(?:\.pdf)?")
+_NEURIPS_NUMBER_PATH = r"/paper/(?P<number>\d+)-[^/]*?(?:\.pdf)?"
 _IJCAI_HOSTS = {"ijcai.org", "www.ijcai.org"}
-_IJCAI_PATH = re.compile(r"/proceedings/(?P<year>\d{4})/(?P<number>\d{1,5})(?:\.pdf)?/?")
+_IJCAI_PATH = r"/proceedings/(?P<year>\d{4})/(?P<number>\d{1,5})(?:\.pdf)?/?"
 _AAAI_HOSTS = {"ojs.aaai.org", "aaai.org", "www.aaai.org"}
-_AAAI_PATH = re.compile(r"(?:/ojs)?/index\.php/AAAI/article/(?:view|download)/(?P<article>\d+)(?:/\d+)?/?")
+_AAAI_PATH = r"(?:/ojs)?/index\.php/AAAI/article/(?:view|download)/(?P<article>\d+)(?:/\d+)?/?"
 
 # PMLR volumes that are ICML proceedings (https://proceedings.mlr.press/), by year.
 ICML_PMLR_VOLUMES = {
@@ -93,7 +96,7 @@ def identify(url: str) -> Identifier:
 
 
 def _arxiv(path: str, query: str) -> Identifier | None:
-    match = _ARXIV_PATH.fullmatch(path)
+    match = re.fullmatch(_ARXIV_PATH, path)
     return Identifier("arxiv", match["id"]) if match else None
 
 
@@ -101,20 +104,20 @@ def _openreview(path: str, query: str) -> Identifier | None:
     if path.rstrip("/") not in ("/forum", "/pdf"):
         return None
     forum = parse_qs(query).get("id", [""])[0]
-    return Identifier("openreview", forum) if _OPENREVIEW_ID.fullmatch(forum) else None
+    return Identifier("openreview", forum) if re.fullmatch(_OPENREVIEW_ID, forum) else None
 
 
 def _doi(path: str, query: str) -> Identifier | None:
-    match = _DOI_PATH.fullmatch(path)
+    match = re.fullmatch(_DOI_PATH, path)
     return Identifier("doi", unquote(match["doi"])) if match else None
 
 
 def _cvf(path: str, query: str) -> Identifier | None:
-    match = _CVF_PATH.fullmatch(path)
+    match = re.fullmatch(_CVF_PATH, path)
     if not match:
         return None
     slug = match["slug"]
-    tail = _CVF_SLUG_TAIL.fullmatch(slug)
+    tail = re.fullmatch(_CVF_SLUG_TAIL, slug)
     if tail:  # the slug's own '_CVPR_2022_paper' tail is the most reliable name of the volume
         volume = f"{tail['conf']}{tail['year']}"
     else:
@@ -123,25 +126,25 @@ def _cvf(path: str, query: str) -> Identifier | None:
 
 
 def _pmlr(path: str, query: str) -> Identifier | None:
-    match = _PMLR_PATH.fullmatch(path)
+    match = re.fullmatch(_PMLR_PATH, path)
     return Identifier("pmlr", f"{match['volume']}/{match['key']}") if match else None
 
 
 def _neurips(path: str, query: str) -> Identifier | None:
-    match = _NEURIPS_HASH_PATH.fullmatch(path)
+    match = re.fullmatch(_NEURIPS_HASH_PATH, path)
     if match:
         return Identifier("neurips", f"{match['year']}/{match['hash']}")
-    match = _NEURIPS_NUMBER_PATH.fullmatch(path)
+    match = re.fullmatch(_NEURIPS_NUMBER_PATH, path)
     return Identifier("neurips", f"paper/{match['number']}") if match else None
 
 
 def _ijcai(path: str, query: str) -> Identifier | None:
-    match = _IJCAI_PATH.fullmatch(path)
+    match = re.fullmatch(_IJCAI_PATH, path)
     return Identifier("ijcai", f"{match['year']}/{int(match['number'])}") if match else None
 
 
 def _aaai(path: str, query: str) -> Identifier | None:
-    match = _AAAI_PATH.fullmatch(path)
+    match = re.fullmatch(_AAAI_PATH, path)
     return Identifier("aaai", match["article"]) if match else None
 
 
