@@ -40,6 +40,8 @@ def one(text: str):
         ("### 2012-2016", None),
         ("### Before 2020", None),
         ("### 2018 and earlier", None),
+        ("### 2020+", None),
+        ("### since 2020", None),
         ("### 2020~2023", None),
         ("## Paper from Sep 30, 2024 - Now", None),
         ("### arXiv", None),
