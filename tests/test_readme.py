@@ -435,3 +435,16 @@ def test_markup_count_counts_every_markup_character(cell):
     from prune2bib.lists import inline
 
     assert inline.markup_count(cell) == sum(ch in inline._MARKUP_CHARS for ch in cell)
+
+
+def test_each_distinct_venue_and_type_cell_is_read_to_text_once(monkeypatch):
+    import prune2bib.readme as readme_module
+
+    read = []
+    plain = readme_module.plain
+    monkeypatch.setattr(readme_module, "plain", lambda pieces: read.append(pieces) or plain(pieces))
+    text = load_readme_text(UPSTREAM.read_bytes())
+    entries = read_list(text).entries
+    rows = [line for line in text.splitlines() if line.startswith("| [")]
+    distinct = {cell for line in rows for cell in line.split("|")[2:4]}  # venue and type cells, as written
+    assert len(entries) > 250 and len(read) == len(distinct) < len(entries) / 5

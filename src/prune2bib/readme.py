@@ -210,6 +210,7 @@ class _Reader:
         # distinct one is read once (the taxonomy is fixed before the first paper table).
         self.venue_cells: dict[str, tuple] = {}
         self.type_cells: dict[str, tuple[str, ...]] = {}
+        self.cell_texts: dict[str, str] = {}  # a cell as written -> its plain text (`_RowReader.text`)
 
     def read(self, blocks: list[Heading | Table]) -> None:
         tables = [(b, [plain_text(h, self.budget) for h in b.header]) for b in blocks if isinstance(b, Table)]
@@ -281,8 +282,18 @@ class _RowReader:
         return self.parts[index] if index < len(self.parts) else []
 
     def text(self, field: str) -> str | None:
-        found = self.cell(field)
-        return None if found is None else normalise_space(plain(found))
+        """The plain text of the row's cell for `field`, worked out once per distinct cell of the
+        list (a list repeats its venue and type cells in row after row); None: no such column."""
+        index = self.shape.fields.get(field)
+        if index is None:
+            return None
+        if index >= len(self.parts):
+            return ""
+        raw = self.cells[index]
+        known = self.reader.cell_texts.get(raw)
+        if known is None:
+            known = self.reader.cell_texts[raw] = normalise_space(plain(self.parts[index]))
+        return known
 
     def read(self, row: Row) -> Entry | Skipped:
         line = row.line + 1
@@ -297,7 +308,7 @@ class _RowReader:
             anomalies.append(Anomaly("cell-count", f"row has {len(row.cells)} cells; expected {len(self.header)} ({expected})"))
         if row.after_split is not None:
             anomalies.append(Anomaly("table-split", f"the blank line {row.after_split + 1} splits the table: GitHub shows this row as text"))
-        self.parts = row_pieces(row.cells, self.budget)
+        self.cells, self.parts = row.cells, row_pieces(row.cells, self.budget)
         title_cell = cell_parsing.parse_title_cell(self.cell("title") or [])
         title, url, extras = title_cell.title, title_cell.url, list(title_cell.extra_urls)
         title_anomalies_ = list(title_cell.anomalies)
