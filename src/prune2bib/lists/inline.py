@@ -75,6 +75,8 @@ class Budget:
         the limit cannot spend more in its cells, which are parts of it: its budget counts
         nothing (one count of the whole text instead of one per cell)."""
         budget = cls(limit)
+        if len(text) <= budget.limit:
+            return _Ample(budget.limit)  # (no need to count: every list but a hostile one)
         # Counted in the UTF-8 bytes (the markup characters are ASCII, and so one byte each): a
         # bytes.translate is one C pass, where str.translate looks each character up in a dict.
         data = text.encode("utf-8", "surrogatepass")
