@@ -448,3 +448,10 @@ def test_each_distinct_venue_and_type_cell_is_read_to_text_once(monkeypatch):
     rows = [line for line in text.splitlines() if line.startswith("| [")]
     distinct = {cell for line in rows for cell in line.split("|")[2:4]}  # venue and type cells, as written
     assert len(entries) > 250 and len(read) == len(distinct) < len(entries) / 5
+
+
+@pytest.mark.parametrize(("text", "expected"), [("a\r\nb\rc\n\r\n", "a\nb\nc\n\n"), ("a\nb\n", "a\nb\n"), ("\r", "\n"), ("", "")])
+def test_newlines_are_normalised_to_lf(text, expected):
+    from prune2bib.readme import normalise_newlines
+
+    assert normalise_newlines(text) == expected

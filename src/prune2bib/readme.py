@@ -144,7 +144,7 @@ def load_readme_text(data: bytes) -> str:
 
 
 def normalise_newlines(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text  # (one scan, not four, for LF text)
 
 
 # ---------------------------------------------------------------- text -> entries
