@@ -257,7 +257,7 @@ def _read_rows(text: str, lines: _Lines, pos: int, line_no: int, table: Table, s
             split_at = line_no
             pos, line_no = resume
             continue
-        if _ENDS_TABLE.match(line):
+        if line[:1] != "|" and _ENDS_TABLE.match(line):  # (a row that starts with its pipe ends nothing)
             return pos
         state.count(1)
         table.rows.append(Row(line_no, split_cells(line), split_at))

@@ -39,7 +39,7 @@ class Change(Struct, frozen=True):
 def compare(old: Paper | None, new: Paper, replaced_key: str = "") -> list[Change]:
     """The changes from a row's old lock entry (None: a new row) to its new one."""
     key = new.key
-    if old is not None and old.record is new.record and old.row == new.row and not replaced_key:
+    if old is not None and (old is new or (old.record is new.record and old.row == new.row)) and not replaced_key:
         return []  # taken from the lock as it was: the warm path's usual case, without comparing fields
     if old is None:
         return [Change("added", key, f"{_quoted(new.row.title)} ({_place(new)}){_state(new)}")]
