@@ -76,7 +76,7 @@ def merge_records(base: Record, records: Sequence[Sourced], prefer: str = "publi
     """The record to export for one row, from the README's record and every source's record."""
     found, sources = combine(records, prefer)
     if found is None:
-        return base, _provenance(base, {})
+        return base, provenance_of(base, {})
     if found.type in PUBLISHED_TYPES:
         take = [n for n in FIELD_NAMES if n not in LIST_FIELDS]
     elif base.type in PUBLISHED_TYPES and prefer == "published":
@@ -92,7 +92,7 @@ def merge_records(base: Record, records: Sequence[Sourced], prefer: str = "publi
         names = {n: getattr(found, n) for n in VENUE_NAME_FIELDS}  # all its names, none of the row's
         merged, renamed = canonical_venue(merged.with_(**names))
         from_source.update((n, VENUE_TABLE) for n in renamed)
-    return merged, _provenance(merged, from_source, _venue_names(records))
+    return merged, provenance_of(merged, from_source, _venue_names(records))
 
 
 def canonical_venue(record: Record) -> tuple[Record, tuple[str, ...]]:
@@ -122,7 +122,8 @@ def _known(value) -> bool:
     return value not in ("", (), None)
 
 
-def _provenance(record: Record, from_source: dict[str, str], venue_names: tuple[tuple[str, str], ...] = ()) -> Provenance:
+def provenance_of(record: Record, from_source: dict[str, str], venue_names: tuple[tuple[str, str], ...] = ()) -> Provenance:
+    """The source of each field `record` has, by field name (`from_source`; the list's own: 'readme')."""
     pairs = tuple(
         (name, from_source.get(name) or "readme") for name in FIELD_NAMES if name != "id" and _known(getattr(record, name))
     )

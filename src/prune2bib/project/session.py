@@ -16,24 +16,22 @@ from __future__ import annotations
 
 import contextlib
 import os
-from itertools import compress, repeat
-from operator import attrgetter
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Callable, ContextManager
 
 from msgspec import Struct, field
-from msgspec.structs import astuple, replace
+from msgspec.structs import replace
 
 from prune2bib import citekeys, pipeline, titles
 from prune2bib.baseline import record_from_entry
 from prune2bib.errors import FrozenError, UsageError
 from prune2bib.identify import identify
 from prune2bib.readme import Entry, ParsedList, read_list
-from prune2bib.record import Provenance, Record
+from prune2bib.record import Record
 from prune2bib.taxonomy import AWESOME_PRUNING, Taxonomy
 
-from . import csl, diff, keys, lockfile
+from . import diff, keys, lockfile
 from .lockfile import LIST_SOURCE, SERVICES, Lock, Paper, Row, Source
 from .rows import match_rows
 
@@ -221,18 +219,11 @@ def _locked(entry: Entry, paper: Paper) -> pipeline.RowOutcome:
     """A row taken from its lock entry, with the list's own fields as the list has them now."""
     record = _with_list_fields(paper.record, entry, paper)
     status = pipeline.LOCKED if paper.status in ("resolved", "partial") else _OUTCOME_STATUS.get(paper.status, "unresolved")
-    names, sources = zip(*paper.sources) if paper.sources else ((), ())
-    given = dict(zip(names, map(_SOURCE_NAME, sources)))
-    # The fields that have a value (Record's are all strings and tuples: empty is false), in
-    # Record order: astuple gives csl.FIELDS, then the id, which compress drops with the names.
-    present = list(compress(csl.FIELDS, astuple(record)))
-    fields = tuple(zip(present, map(given.get, present, repeat(LIST_SOURCE))))
-    source = given.get("title", "")
-    return pipeline.RowOutcome(entry, record, status, source, paper.reason, Provenance(fields),
+    source = next((s.name for name, s in paper.sources if name == "title"), "")
+    return pipeline.RowOutcome(entry, record, status, source, paper.reason, lock_sources=paper.sources,
                                refused=paper.status == "refused", from_lock=True)  # fmt: skip
 
 
-_SOURCE_NAME = attrgetter("name")
 _OUTCOME_STATUS = {"skipped": "skipped", "readme": "readme", "offline": "cache-miss"}
 
 
