@@ -424,9 +424,8 @@ def _paper(item: Any, n: int) -> Paper:
             raise _Problem(f"{where}: unknown field {name!r} in \"sources\"")
         src = _dict(value, f'{where}: source of {name!r}')
         sources.append((field_name, Source(_str(src.get("source"), f"{where}: source of {name!r}"), _str(src.get("fetched", ""), f"{where}: fetch date of {name!r}"))))
-    order = _FIELD_ORDER
     return Paper(key, state, row, status, record, _str(obj.get("reason", ""), f'{where}: "reason"'),
-                 _str(obj.get("checked", ""), f'{where}: "checked"'), tuple(sorted(sources, key=lambda s: order[s[0]])))  # fmt: skip
+                 _str(obj.get("checked", ""), f'{where}: "checked"'), tuple(sorted(sources, key=lambda s: _FIELD_ORDER[s[0]])))  # fmt: skip
 
 
 _FIELD_ORDER = {f: i for i, f in enumerate(csl.FIELDS)}

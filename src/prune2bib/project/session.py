@@ -135,14 +135,8 @@ def migrated_name(path: Path) -> Path:
 # ---------------------------------------------------------------------- the list's rows
 
 
-def row_of(entry: Entry, vocabulary: titles.Vocabulary | None = None) -> Row:
-    """A list row as the lock keeps it; its title as exported (`titles.row_title`: the list's
-    slips fixed, judged against `vocabulary`, the whole list's titles)."""
-    vocabulary = vocabulary or titles.list_vocabulary([entry])
-    return _row(entry, titles.row_title(entry, vocabulary))
-
-
 def _row(entry: Entry, title: str) -> Row:
+    """A list row as the lock keeps it, under its title as exported (`titles.row_titles`)."""
     return Row(title, entry.url, entry.year, entry.venue, tuple(entry.types), entry.venue_note)
 
 
