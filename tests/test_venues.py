@@ -451,3 +451,12 @@ def test_the_compiled_table_is_the_toml():
 
     assert datafiles.read_text(venues.COMPILED) == venues.compiled(venues.source_data()), \
         "data/venues.json is not data/venues.toml: run python tests/tools/compile_venues.py"  # fmt: skip
+
+
+def test_the_table_read_with_its_compiled_index_is_the_table_built_from_its_rows():
+    """`table()` takes its name index (~500 name keys, the acronyms) from data/venues.json instead
+    of working it out on every run: it must be the very table `build_table` makes of the rows."""
+    read, made = venues.table(), venues.built(venues.source_data())
+    assert read == made
+    assert list(read.by_key) == list(made.by_key) and list(read.by_acronym) == list(made.by_acronym)
+    assert read.by_key["cvpr"] is read.venues[0]  # the index points into the table's own rows
