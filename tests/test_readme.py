@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 import pytest
@@ -162,7 +163,7 @@ def test_every_control_byte_is_found_where_it_is():
             refused = ""
         except ReadmeError as err:
             refused = str(err)
-        if _CONTROL_BYTES.search(bytes([byte])):
+        if re.search(_CONTROL_BYTES, bytes([byte])):
             assert refused == f"the README looks binary: control byte 0x{byte:02x} at offset 19"
         else:
             assert refused in ("", "the README is not UTF-8 text: invalid byte at offset 19"), hex(byte)

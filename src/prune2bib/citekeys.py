@@ -43,22 +43,23 @@ _FOLD = str.maketrans({"ß": "ss", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "
                        "œ": "oe", "Œ": "OE", "đ": "d", "Đ": "D", "ð": "d", "þ": "th", "ı": "i"})
 
 
-_NOT_ALNUM = re.compile(r"[^a-z0-9]")
-_WORD_BREAKS = re.compile(r"[\s\-/:]+")
+# (Patterns written as plain strings are compiled by `re` on first use, then cached: a warm export needs none of them.)
+_NOT_ALNUM = r"[^a-z0-9]"
+_WORD_BREAKS = r"[\s\-/:]+"
 
 
 def ascii_fold(text: str) -> str:
     """'Schrödinger-Łukasz' -> 'schrodingerlukasz': lower case, ASCII letters and digits only."""
     if not text.isascii():  # (ASCII text, most words: nothing to fold or decompose)
         text = unicodedata.normalize("NFKD", text.translate(_FOLD)).encode("ascii", "ignore").decode()
-    return _NOT_ALNUM.sub("", text.lower())
+    return re.sub(_NOT_ALNUM, "", text.lower())
 
 
 def title_words(title: str) -> list[str]:
     """The title's significant words, folded ('Towards Optimal Structured CNN Pruning' ->
     ['optimal', 'structured', 'cnn', 'pruning']): no stopwords, no single letters ('How I
     Learned ...' -> 'learned'); all words when no word is left."""
-    words = [ascii_fold(w) for w in _WORD_BREAKS.split(title)]
+    words = [ascii_fold(w) for w in re.split(_WORD_BREAKS, title)]
     words = [w for w in words if w]
     significant = [w for w in words if w not in STOPWORDS and len(w) > 1]
     return significant or words

@@ -218,7 +218,8 @@ _REASON_KINDS = (
     ("lists no paper", "not found"),
     ("no candidate", "not found"),
 )
-_SERVICE_NAME = re.compile(r"\b(arxiv|crossref|openreview2?|dblp)\b", re.IGNORECASE)
+# (Patterns written as plain strings are compiled by `re` on first use, then cached: a warm export needs none of them.)
+_SERVICE_NAME = r"(?i)\b(arxiv|crossref|openreview2?|dblp)\b"
 
 
 def retry_kind(reason: str) -> str:
@@ -234,6 +235,6 @@ def _reason_kind(reason: str) -> str:
     text = reason.lower()
     for needle, kind in _REASON_KINDS:
         if needle in text:
-            service = _SERVICE_NAME.search(reason) if kind == "unreachable" else None
+            service = re.search(_SERVICE_NAME, reason) if kind == "unreachable" else None
             return f"{service.group(1).lower()} {kind}" if service else kind
     return reason.split(";")[0].split(":")[0].strip() or "no reason given"

@@ -57,15 +57,16 @@ from prune2bib.lists.years import HeadingYear, cell_year, heading_year, split_ve
 from prune2bib.record import CodeLink
 from prune2bib.taxonomy import Taxonomy
 
-_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1f]")
+# (Patterns written as plain strings are compiled by `re` on first use, then cached: a warm export needs none of them.)
+_CONTROL_BYTES = rb"[\x00-\x08\x0e-\x1f]"
 # The same bytes for `bytes.translate`, which finds that a README has none ~10x faster than the
 # pattern's search (14 ms for a 1 MB list): the pattern then runs only to say where one is.
 _CONTROL_BYTE_VALUES = bytes([*range(0x00, 0x09), *range(0x0E, 0x20)])
-_HTML_TABLE = re.compile(r"<table\b", re.IGNORECASE)
+_HTML_TABLE = r"(?i)<table\b"
 _HEADING_MARKUP = re.compile(r"<[^<>]*>|\]\([^()\s]*\)|[\[\]*_`]")
 # A cell GitHub shows as nothing: empty, or only a markdown comment ('[//]: #Recommend', '<!-- … -->').
-_INVISIBLE_CELL = re.compile(r"\s*(?:\[//\]:\s*#.*|<!--.*?-->)?\s*")
-_BADGE_VENUE = re.compile(r"/badge/(?:conference|journal|venue|workshop|publish(?:ed)?)-(.+)-[^-/]+$", re.I)
+_INVISIBLE_CELL = r"\s*(?:\[//\]:\s*#.*|<!--.*?-->)?\s*"
+_BADGE_VENUE = r"(?i)/badge/(?:conference|journal|venue|workshop|publish(?:ed)?)-(.+)-[^-/]+$"
 
 
 class Entry(Struct, frozen=True):
@@ -131,7 +132,7 @@ def load_readme_text(data: bytes) -> str:
     """
     if not data.strip():
         raise ReadmeError("the README is empty")
-    control = len(data.translate(None, _CONTROL_BYTE_VALUES)) != len(data) and _CONTROL_BYTES.search(data)
+    control = len(data.translate(None, _CONTROL_BYTE_VALUES)) != len(data) and re.search(_CONTROL_BYTES, data)
     if control:
         raise ReadmeError(
             f"the README looks binary: control byte 0x{control.group()[0]:02x} at offset {control.start()}"
@@ -174,7 +175,7 @@ def read_list(text: str, columns: str | None = None) -> ParsedList:
     skipped = tuple(sorted(reader.skipped, key=lambda s: s.line))
     tables = sorted(reader.tables, key=lambda t: t.line)
     if not reader.entries:
-        raise ReadmeError(_nothing_found(tables, skipped, html=_HTML_TABLE.search(text) is not None))
+        raise ReadmeError(_nothing_found(tables, skipped, html=re.search(_HTML_TABLE, text) is not None))
     used = (code for e in reader.entries for code in e.types)
     return ParsedList(tuple(reader.entries), skipped, tuple(tables), reader.taxonomy.with_codes(used))
 
@@ -339,7 +340,7 @@ class _RowReader:
         """Cells past the header's that GitHub would show as nothing (it drops excess cells):
         horseee/Awesome-Efficient-LLM ends every row with '| [//]: #Recommend'."""
         extra = cells[len(self.header) :]
-        return bool(extra) and all(_INVISIBLE_CELL.fullmatch(cell) for cell in extra)
+        return bool(extra) and all(re.fullmatch(_INVISIBLE_CELL, cell) for cell in extra)
 
     def _link_columns(self, row: Row, url: str, extras: list, anomalies: list[Anomaly]):
         """A 'Paper'/'PDF'/'Link' column gives the link when the title cell has none."""
@@ -422,7 +423,7 @@ class _RowReader:
 def _badge_venue(badges: tuple[str, ...]) -> str:
     """A shields.io 'Conference-ICML'23' badge -> "ICML'23" (lists without a Venue column)."""
     for image in badges:
-        found = _BADGE_VENUE.search(image.split("?")[0])
+        found = re.search(_BADGE_VENUE, image.split("?")[0])
         if found:
             return unquote(found.group(1)).replace("--", "\0").replace("__", "\1").replace("_", " ").replace("\0", "-").replace("\1", "_")
     return ""

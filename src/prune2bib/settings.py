@@ -24,7 +24,8 @@ from prune2bib.errors import UsageError
 
 DATA_DIR_ENV = "PRUNE2BIB_DATA_DIR"
 CACHE_DIR_ENV = environment.CACHE_DIR_ENV
-_MAILTO = re.compile(r"[^@\s]+@[^@\s]+")
+# (Patterns written as plain strings are compiled by `re` on first use, then cached: a warm export needs none of them.)
+_MAILTO = r"[^@\s]+@[^@\s]+"
 
 
 def data_dir() -> Path:
@@ -87,7 +88,7 @@ def check_url(name: str, value: str) -> None:
 
 
 def check_mailto(value: str, name: str = "--mailto") -> None:
-    if value and not _MAILTO.fullmatch(value.strip()):
+    if value and not re.fullmatch(_MAILTO, value.strip()):
         raise UsageError(f"{name} must be an e-mail address (services contact you there), not {value!r}")
 
 

@@ -48,9 +48,10 @@ _NOTE_WORDS = re.compile(
     re.IGNORECASE,
 )
 _MARKUP = re.compile(r"<[^>]*>|[*_`]+")
-_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9]*")
+# (Patterns written as plain strings are compiled by `re` on first use, then cached: a warm export needs none of them.)
+_TOKEN = r"[A-Za-z][A-Za-z0-9]*"
 _WORDS = re.compile(r"[a-z]+")
-_PROCEEDINGS_OF = re.compile(r"^\s*proceedings\s+of\s+(?:the\s+)?", re.IGNORECASE)
+_PROCEEDINGS_OF = r"(?i)^\s*proceedings\s+of\s+(?:the\s+)?"
 _NOT_KEY = re.compile(r"[^0-9a-z]+")
 
 
@@ -208,7 +209,7 @@ def build_table(rows: list[dict], series: Iterable[str] = ()) -> Table:
         for v in venues
         if v.kind in (CONFERENCE, WORKSHOP)
         for name in (v.id, v.short, *v.aliases)
-        if _TOKEN.fullmatch(name) and sum(ch.isupper() for ch in name) >= 2
+        if re.fullmatch(_TOKEN, name) and sum(ch.isupper() for ch in name) >= 2
     }
     return Table(venues, by_key, by_acronym, workshops, frozenset(key(s) for s in series))
 
@@ -319,7 +320,7 @@ def lookup(text: str, *, generic: bool = True) -> Venue | None:
     if found is not None:
         return found
     name, _, _ = split_cell(text)
-    found = table().by_key.get(key(name)) or table().by_key.get(key(_PROCEEDINGS_OF.sub("", name)))
+    found = table().by_key.get(key(name)) or table().by_key.get(key(re.sub(_PROCEEDINGS_OF, "", name)))
     if found is not None or not generic:
         return found
     if "workshop" in key(name):
@@ -362,7 +363,7 @@ def is_preprint(text: str) -> bool:
 
 
 def _acronym_in(text: str) -> Venue | None:
-    for token in _TOKEN.findall(text):
+    for token in re.findall(_TOKEN, text):
         found = table().by_acronym.get(token)
         if found is None:
             continue

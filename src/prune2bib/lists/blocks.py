@@ -34,10 +34,11 @@ MAX_BLOCKS = 60_000
 # Lines worth a look: headings, HTML, emphasis, fences, a year at the start, or any pipe.
 _INTERESTING = re.compile(r"^[ \t]{0,3}(?:[#<*_`~]|(?:19|20)\d\d)[^\n]*|^[^\n|]*\|[^\n]*", re.M)
 _FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
-_ENDS_TABLE = re.compile(r"^[ \t]{0,3}(?:#{1,6}(?:[ \t]|$)|>|`{3,}|~{3,}|<!--|<h[1-6]\b)", re.I)
+# (Patterns written as plain strings are compiled by `re` on first use, then cached: a warm export needs none of them.)
+_ENDS_TABLE = r"(?i)^[ \t]{0,3}(?:#{1,6}(?:[ \t]|$)|>|`{3,}|~{3,}|<!--|<h[1-6]\b)"
 _ATX = re.compile(r"[ \t]{0,3}(#{1,6})(?=[ \t]|$)")
-_HTML_HEADING = re.compile(r"<h([1-6])\b[^>]*>(.*)</h\1\s*>", re.I | re.S)
-_YEAR_LINE = re.compile(r"(?:19|20)\d\d(?:\s*(?:-|–|—|~|to)\s*(?:(?:19|20)\d\d|now|present))?", re.I)
+_HTML_HEADING = r"(?is)<h([1-6])\b[^>]*>(.*)</h\1\s*>"
+_YEAR_LINE = r"(?i)(?:19|20)\d\d(?:\s*(?:-|–|—|~|to)\s*(?:(?:19|20)\d\d|now|present))?"
 _BLANK_LINES = re.compile(r"(?:[ \t]*\n)*")
 _DELIMITER_CHARS = re.compile(r"[|\-: \t]+")
 _DELIMITER_CELL = re.compile(r":?-+:?")
@@ -178,12 +179,12 @@ def _heading(line: str, line_no: int) -> Heading | None:
         return Heading(line_no, len(atx.group(1)), _without_closing_hashes(line[atx.end() :].strip()))
     text = line.strip()
     bold = _unbolded(text)
-    html = _HTML_HEADING.fullmatch(bold or text) if (bold or text).startswith("<") else None
+    html = re.fullmatch(_HTML_HEADING, bold or text) if (bold or text).startswith("<") else None
     if html:
         return Heading(line_no, int(html.group(1)), html.group(2))
     if bold and "|" not in bold and "**" not in bold and "__" not in bold:
         return Heading(line_no, PSEUDO_LEVEL, bold)
-    if text[:2] in ("19", "20") and _YEAR_LINE.fullmatch(text):
+    if text[:2] in ("19", "20") and re.fullmatch(_YEAR_LINE, text):
         return Heading(line_no, PSEUDO_LEVEL, text)
     return None
 
@@ -257,7 +258,7 @@ def _read_rows(text: str, lines: _Lines, pos: int, line_no: int, table: Table, s
             split_at = line_no
             pos, line_no = resume
             continue
-        if line[:1] != "|" and _ENDS_TABLE.match(line):  # (a row that starts with its pipe ends nothing)
+        if line[:1] != "|" and re.match(_ENDS_TABLE, line):  # (a row that starts with its pipe ends nothing)
             return pos
         state.count(1)
         table.rows.append(Row(line_no, split_cells(line), split_at))
@@ -273,7 +274,7 @@ def _after_blank(text: str, lines: _Lines, pos: int, line_no: int) -> tuple[int,
     if pos >= len(text):
         return None
     line = lines.line_at(pos)
-    if not _row_shaped(line) or _ENDS_TABLE.match(line):
+    if not _row_shaped(line) or re.match(_ENDS_TABLE, line):
         return None
     following = lines.end_of(pos) + 1
     if following <= len(text) and _is_delimiter(lines.line_at(following)):

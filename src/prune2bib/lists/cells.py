@@ -39,8 +39,9 @@ _SEPARATORS = " ,;/|\t"
 _EMOJI = re.compile(r":[a-z0-9_+\-]+:")
 _HOSTNAME = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,62})(?:\.[a-z0-9-]{1,63})+")
 _BARE_URL = re.compile(r"https?://[^\s<>()\[\]]+")
-_QUOTED_REFERENCE = re.compile(r'(?P<authors>[^"“”]*?)\s*["“](?P<title>[^"“”]{8,})["”][\s.,;:]*')
-_AUTHOR_LIST = re.compile(r"\bet\s+al\b|[,&]|\band\b", re.I)  # 'Pan et al.', 'Ye Liu and Michael K. Ng'
+# (Patterns written as plain strings are compiled by `re` on first use, then cached: a warm export needs none of them.)
+_QUOTED_REFERENCE = r'(?P<authors>[^"“”]*?)\s*["“](?P<title>[^"“”]{8,})["”][\s.,;:]*'
+_AUTHOR_LIST = r"(?i)\bet\s+al\b|[,&]|\band\b"  # 'Pan et al.', 'Ye Liu and Michael K. Ng'
 # The common case of a well-formed URL, decided without urlsplit (a tenth of the parse time): it
 # must accept nothing `_parsed_web_url` refuses. So no re.I (under it [a-z] takes 'ſ' and the
 # Kelvin sign K, which no host name holds) and no port (one above 65535, or in non-ASCII digits, is
@@ -157,8 +158,8 @@ def _quoted_title(text: str) -> tuple[str, str]:
     """'Pan et al. "A Unified Paradigm".' -> ('A Unified Paradigm', 'Pan et al.'): a reference
     written as authors, then the title in quotes. Only when nothing but punctuation follows the
     quote and what precedes it reads as authors; otherwise the text is the title."""
-    found = _QUOTED_REFERENCE.fullmatch(text)
-    if not found or found["authors"] and not _AUTHOR_LIST.search(found["authors"]):
+    found = re.fullmatch(_QUOTED_REFERENCE, text)
+    if not found or found["authors"] and not re.search(_AUTHOR_LIST, found["authors"]):
         return text, ""
     return normalise_space(found["title"]), normalise_space(found["authors"])
 

@@ -34,8 +34,9 @@ _SIMPLE_LINK = r"\[([^\[\]\\`*_<>!&~]*)\]\(([^()\s<>\\&`]*)\)"
 _SIMPLE_CELL = re.compile(rf"[ \t]*(?:{_SIMPLE_LINK}[ \t]*,?[ \t]*)+")
 _SIMPLE_LINKS = re.compile(rf"{_SIMPLE_LINK}([ \t]*,?[ \t]*)")
 _OPTIONS = pyromark.Options.ENABLE_TABLES | pyromark.Options.ENABLE_STRIKETHROUGH
-_HREF = re.compile(r"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.I)
-_TAG_NAME = re.compile(r"</?\s*([a-zA-Z][a-zA-Z0-9]*)")
+# (Patterns written as plain strings are compiled by `re` on first use, then cached: a warm export needs none of them.)
+_HREF = r"""(?i)\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))"""
+_TAG_NAME = r"</?\s*([a-zA-Z][a-zA-Z0-9]*)"
 _UNSAFE_SCHEMES = ("javascript:", "vbscript:", "data:", "file:")
 _UNSAFE_LINK = re.compile(r"\]\(\s*(?:javascript|vbscript|data|file):", re.I)  # not a link: the slow path says so
 
@@ -267,7 +268,7 @@ class _Reader:
         self.out.append(Piece("break"))
 
     def _html(self, tag: str) -> None:
-        name = _TAG_NAME.match(tag.strip())
+        name = re.match(_TAG_NAME, tag.strip())
         if not name:
             if not tag.lstrip().startswith("<!--"):
                 self.text.append(tag)
@@ -278,7 +279,7 @@ class _Reader:
         elif element == "a" and closing:
             self._close_link()
         elif element == "a":
-            href = _HREF.search(tag)
+            href = re.search(_HREF, tag)
             if href:
                 self._open_link(next(g for g in href.groups() if g is not None))
         elif element == "img" and self.link is not None and not self.link_image:

@@ -16,15 +16,16 @@ from prune2bib.identify import identify
 # Letters NFKD does not decompose into an ASCII base letter (as citekeys.ascii_fold).
 _FOLD = str.maketrans({"ß": "ss", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "æ": "ae", "Æ": "AE",
                        "œ": "oe", "Œ": "OE", "đ": "d", "Đ": "D", "ð": "d", "þ": "th", "ı": "i"})  # fmt: skip
-_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
-_ARXIV_VERSION = re.compile(r"v\d+$")
+# (Patterns written as plain strings are compiled by `re` on first use, then cached: a warm export needs none of them.)
+_NOT_ALNUM = r"[^a-z0-9]+"
+_ARXIV_VERSION = r"v\d+$"
 
 
 def normalised_title(title: str) -> str:
     """'Filter Pruning via Geometric Median…' -> 'filter pruning via geometric median': lower-case
     ASCII words, accents folded, punctuation and markup spacing gone."""
     folded = unicodedata.normalize("NFKD", title.translate(_FOLD)).encode("ascii", "ignore").decode()
-    return _NOT_ALNUM.sub(" ", folded.lower()).strip()
+    return re.sub(_NOT_ALNUM, " ", folded.lower()).strip()
 
 
 def link_identity(url: str) -> str:
@@ -36,7 +37,7 @@ def link_identity(url: str) -> str:
     ident = identify(url)
     value = ident.value
     if ident.kind == "arxiv":
-        value = _ARXIV_VERSION.sub("", value)
+        value = re.sub(_ARXIV_VERSION, "", value)
     elif ident.kind == "doi":
         value = value.lower()
     return f"{ident.kind}:{value}"

@@ -343,13 +343,14 @@ class _Conflict(_Problem):
     """Git's conflict markers: two co-authors' updates of the lock that git could not merge."""
 
 
+# (Patterns written as plain strings are compiled by `re` on first use, then cached: a warm export needs none of them.)
 # A line git writes around the two sides of a conflict; never a line of a lock (JSON has no raw
 # newline in a string, and every line of a lock starts with a space, a brace or a bracket).
-_CONFLICT_MARKER = re.compile(rb"^(?:<{7}|\|{7}|>{7})(?:[ \r].*)?$|^={7}\r?$", re.MULTILINE)
+_CONFLICT_MARKER = rb"(?m)^(?:<{7}|\|{7}|>{7})(?:[ \r].*)?$|^={7}\r?$"
 
 
 def _conflict(data: bytes) -> _Conflict | None:
-    marker = _CONFLICT_MARKER.search(data)
+    marker = re.search(_CONFLICT_MARKER, data)
     if marker is None:
         return None
     line = data.count(b"\n", 0, marker.start()) + 1

@@ -78,8 +78,9 @@ def pylatexenc_pair():
 _WORD = re.compile(r"[^\W_]+")
 
 
+# (Patterns written as plain strings are compiled by `re` on first use, then cached: a warm export needs none of them.)
 # Unicode's control characters (category Cc: U+0000-U+001F, U+007F-U+009F) but tab, LF and CR.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_CONTROL = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
 
 
 def clean_text(text: str) -> str:
@@ -90,7 +91,7 @@ def clean_text(text: str) -> str:
     # split and the join (tests/test_latex_fast_paths.py holds both paths equal on any text).
     if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
         return text
-    return " ".join(_CONTROL.sub("", text).split())
+    return " ".join(re.sub(_CONTROL, "", text).split())
 
 
 @lru_cache(maxsize=4096)
