@@ -217,3 +217,14 @@ def test_page_numbers_are_written_as_escaping_them_would(page):
         first, last = page_range(page)
         first, last = latex.escape_text(first, ascii), latex.escape_text(last, ascii)
         assert bibtex.format_pages(page, ascii) == (f"{first}--{last}" if last else first)
+
+
+@pytest.mark.parametrize("word, protected", [
+    ("CNN", True), ("ResNet", True), ("HRank", True), ("mAP", True), ("3D", True), ("L1", True), ("VGG16", True),
+    ("N", True), ("A", False), ("Hessian", True), ("Gaussians", True), ("Pruning", False), ("Deep", False),
+    ("pruning", False), ("3", False), ("-", False), ("xǄ", True), ("Ǆx", False), ("ǅa", False),
+])  # fmt: skip
+def test_the_words_that_keep_their_capitals(word, protected):
+    """needs_protection: a capital after the first letter, a digit with a capital, a lone capital
+    (not the article 'A'), or a listed proper noun (data/proper-nouns.txt)."""
+    assert latex.needs_protection(word) is protected

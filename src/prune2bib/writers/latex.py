@@ -176,11 +176,12 @@ def needs_protection(word: str) -> bool:
     """Whether a title word must keep its capitals ({CNN}, {ResNet}, {L1}, {Bayesian}, {N})."""
     if word.islower():  # most words; one C pass (str.islower is False for any uppercase letter)
         return False
-    if not any(ch.isupper() for ch in word):
+    # (map, not a generator: no Python frame per letter, for every capitalised word of every title)
+    if not any(map(str.isupper, word)):
         return False
     return (
-        any(ch.isupper() for ch in word[1:])  # CNN, ResNet, HRank, mAP, 3D
-        or any(ch.isdigit() for ch in word)  # L1, VGG16
+        any(map(str.isupper, word[1:]))  # CNN, ResNet, HRank, mAP, 3D
+        or any(map(str.isdigit, word))  # L1, VGG16
         or (len(word) == 1 and word != "A")  # the N of N:M sparsity; 'A' is the article
         or is_proper_noun(word)  # Hessian, Gaussians: data/proper-nouns.txt
     )
