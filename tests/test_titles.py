@@ -9,7 +9,7 @@ from conftest import UPSTREAM
 
 from prune2bib import datafiles, pipeline
 from prune2bib.readme import parse_readme, repaired_title
-from prune2bib.titles import Vocabulary, is_proper_noun, list_vocabulary, normalised_title, proper_nouns, title_slips
+from prune2bib.titles import Slip, Vocabulary, is_proper_noun, list_vocabulary, normalised_title, proper_nouns, title_slips
 from prune2bib.writers.latex import protect_title
 
 LIST = Vocabulary.of(
@@ -156,3 +156,13 @@ def test_row_titles_are_each_rows_title_against_the_whole_list():
     expected = [titles.row_title(e, vocabulary) for e in entries]
     assert titles.row_titles(entries) == expected
     assert sum(a != b.title for a, b in zip(expected, entries)) >= 5  # (slips fixed: not the titles as read)
+
+
+def test_a_word_takes_the_camel_case_spelling_the_list_uses_more_often():
+    """'Fastnet' once, 'FastNet' twice (no listed name): the list's own spelling wins; a word the
+    list writes one way only is left as it is."""
+    titles = ["FastNet: Pruning at Speed", "Pruning FastNet Again", "Fastnet Works"]
+    vocabulary = Vocabulary.of(titles)
+    assert normalised_title("Fastnet Works", vocabulary) == "FastNet Works"
+    assert title_slips("Fastnet Works", vocabulary) == [Slip("title-case", "Fastnet", "FastNet")]
+    assert normalised_title("Pruning at Speed", vocabulary) == "Pruning at Speed"

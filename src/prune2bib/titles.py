@@ -64,10 +64,10 @@ class Vocabulary(Struct, frozen=True, dict=True):  # dict: its cached lookups
     @classmethod
     def of(cls, titles: Iterable[str]) -> "Vocabulary":
         forms = Counter(chain.from_iterable(map(_words, titles)))
-        return cls(forms, frozenset(word.casefold() for word in forms))
+        return cls(forms, frozenset(map(str.casefold, forms)))
 
     def spellings(self, word: str) -> list[str]:
-        return [form for form in self._by_fold.get(word.casefold(), ()) if form != word]
+        return [form for form in self.by_fold.get(word.casefold(), ()) if form != word]
 
     def fixed(self, word: str) -> tuple[str, str]:
         """(the word as exported, the code of its slip or ''): worked out once per distinct word
@@ -101,7 +101,7 @@ class Vocabulary(Struct, frozen=True, dict=True):  # dict: its cached lookups
         return {}
 
     @cached_property
-    def _by_fold(self) -> dict[str, list[str]]:
+    def by_fold(self) -> dict[str, list[str]]:
         """The forms by their case-folded spelling, built once: a lookup per word instead of a scan
         of the whole vocabulary (that scan was most of an export's CPU time)."""
         by_fold: dict[str, list[str]] = {}
@@ -227,7 +227,11 @@ def _unglued(word: str, vocabulary: Vocabulary) -> str:
 def _recased(word: str, vocabulary: Vocabulary) -> str:
     if any(map(str.isupper, word[1:])):  # (map: no Python frame per letter, for every word of every title)
         return word  # mixed case or an acronym: written on purpose
-    named = [n for n in _proper_nouns_by_fold().get(word.casefold(), ()) if n != word]
+    fold = word.casefold()
+    names, forms = _proper_nouns_by_fold().get(fold), vocabulary.by_fold.get(fold)
+    if not names and (not forms or forms == [word]):
+        return word  # no listed name and no other spelling in the list: most words
+    named = [n for n in names or () if n != word]
     if named and (word.islower() or _CAMEL.search(named[0])) and len(word) > 3:
         return named[0]  # 'bayesian' -> 'Bayesian', 'Automl' -> 'AutoML'
     camel = [form for form in vocabulary.spellings(word) if _CAMEL.search(form)]
