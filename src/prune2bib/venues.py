@@ -156,8 +156,7 @@ def table() -> Table:
     index = data["index"]
     by_key = {name_key: by_id[venue_id] for name_key, venue_id in index["by_key"].items()}
     by_acronym = {name: by_id[venue_id] for name, venue_id in index["by_acronym"].items()}
-    workshops = {v.of: v for v in rows if v.kind == WORKSHOP and v.of}
-    return _with_words(Table(rows, by_key, by_acronym, workshops, frozenset(key(s) for s in data.get("series", ()))), data)
+    return _with_words(Table(rows, by_key, by_acronym, _workshops(rows), frozenset(key(s) for s in data.get("series", ()))), data)
 
 
 def _with_words(built: Table, data: dict) -> Table:
@@ -182,11 +181,10 @@ def compiled(data: dict) -> str:
     with the name index `build_table` works out from the rows (name key / acronym -> venue id)."""
     lines = ",\n".join(json.dumps(row, ensure_ascii=False, separators=(",", ":")) for row in data["venue"])
     rest = {k: v for k, v in data.items() if k != "venue"}
-    table_ = build_table(data["venue"], data.get("series", ()))
-    index = {"by_key": {k: v.id for k, v in table_.by_key.items()}, "by_acronym": {k: v.id for k, v in table_.by_acronym.items()}}
-    text = json.dumps(rest, ensure_ascii=False, separators=(",", ":"))[1:-1]
-    index = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
-    return '{"venue":[\n' + lines + "\n],\n" + text + ',\n"index":' + index + "}\n"
+    made = build_table(data["venue"], data.get("series", ()))
+    index = {"by_key": {k: v.id for k, v in made.by_key.items()}, "by_acronym": {k: v.id for k, v in made.by_acronym.items()}}
+    return ('{"venue":[\n' + lines + "\n],\n" + json.dumps(rest, ensure_ascii=False, separators=(",", ":"))[1:-1]
+            + ',\n"index":' + json.dumps(index, ensure_ascii=False, separators=(",", ":")) + "}\n")  # fmt: skip
 
 
 def build_table(rows: list[dict], series: Iterable[str] = ()) -> Table:
@@ -199,7 +197,7 @@ def build_table(rows: list[dict], series: Iterable[str] = ()) -> Table:
     for venue in venues:  # a long name without its acronym ('Proceedings of the … (CVPR)')
         for name in venue.names():
             by_key.setdefault(key(_BRACKETED.sub(" ", name)), venue)
-    workshops = {v.of: v for v in venues if v.kind == WORKSHOP and v.of}
+    workshops = _workshops(venues)
     for conference_id, workshop in workshops.items():
         for name in by_id[conference_id].names():
             for suffix in ("W", " Workshop", " Workshops"):
@@ -212,6 +210,11 @@ def build_table(rows: list[dict], series: Iterable[str] = ()) -> Table:
         if re.fullmatch(_TOKEN, name) and sum(ch.isupper() for ch in name) >= 2
     }
     return Table(venues, by_key, by_acronym, workshops, frozenset(key(s) for s in series))
+
+
+def _workshops(venues: tuple[Venue, ...]) -> dict[str, Venue]:
+    """Conference id -> its workshop venue."""
+    return {v.of: v for v in venues if v.kind == WORKSHOP and v.of}
 
 
 def _index(by_key: dict[str, Venue], name_key: str, venue: Venue) -> None:
