@@ -10,10 +10,13 @@ venue a plain @inproceedings that `check` flags. No network: README data only.
 from __future__ import annotations
 
 import json
+import re
 
 import bibtexparser
 import pytest
 import rispy
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from prune2bib import venues
 from prune2bib.baseline import record_from_entry
@@ -460,3 +463,21 @@ def test_the_table_read_with_its_compiled_index_is_the_table_built_from_its_rows
     assert read == made
     assert list(read.by_key) == list(made.by_key) and list(read.by_acronym) == list(made.by_acronym)
     assert read.by_key["cvpr"] is read.venues[0]  # the index points into the table's own rows
+
+
+NOTE_TEXT = st.text(alphabet="OoRrAaLlSsPpTtIiGgHhBbEeNnUuDdCc ,:;-%0123456789ſİıK\u212a(", max_size=30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(NOTE_TEXT, st.builds("{} {}".format, NOTE_TEXT, st.sampled_from(["Oral", "SPOTLIGHT", "best paper", "ſpotlight", "notable top 5%"]))))
+def test_a_cell_ruled_out_without_the_note_pattern_is_one_it_cannot_match(text):
+    """split_cell searches for a note word only when `_may_hold_note_word` allows one (the pattern
+    is compiled on first use): the check may say yes for nothing, never no for a match."""
+    if re.search(venues._NOTE_WORDS, " " + text):
+        assert venues._may_hold_note_word(text)
+
+
+def test_notes_and_short_years_are_still_read():
+    assert venues.split_cell("NeurIPS'22 Spotlight") == ("NeurIPS", 2022, "Spotlight")
+    assert venues.split_cell("ICLR ’21, oral") == ("ICLR", 2021, "oral")
+    assert venues.split_cell("CVPR") == ("CVPR", None, "")
