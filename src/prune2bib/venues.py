@@ -41,19 +41,19 @@ NO_VENUE = "none"  # the id of the table's row for cells that name no venue ('-'
 
 _YEAR = re.compile(r"(?<![0-9])(19[5-9][0-9]|20[0-9][0-9])(?![0-9])")
 _BRACKETED = re.compile(r"\s*[(\[]([^()\[\]]*)[)\]]")
-# These two are strings that `re` compiles on first use: they were a third of the time spent
-# compiling patterns at every start (1.4 ms), and `split_cell` rules most cells out without them.
+_MARKUP = re.compile(r"<[^>]*>|[*_`]+")
+_WORDS = re.compile(r"[a-z]+")
+# Patterns written as plain strings are compiled by `re` on first use, then cached: a warm export
+# needs none of them. The short year and the note words were a third of the time spent compiling
+# patterns at every start (1.4 ms); `split_cell` rules most cells out without them.
 _APOSTROPHES = "'’‘`´"
-_SHORT_YEAR = r"\s*['’‘`´]\s?([0-9]{2})(?![0-9])"  # NeurIPS'22, ICLR ’21
+_SHORT_YEAR = rf"\s*[{_APOSTROPHES}]\s?([0-9]{{2}})(?![0-9])"  # NeurIPS'22, ICLR ’21
 _NOTE_WORDS = (
     r"(?i)[\s,:;-]+(oral|spotlight|poster|highlight|best (?:student )?paper(?: award)?(?: candidate)?|"
     r"outstanding paper(?: award)?|notable[ -]top[ -]?\d+%?)\s*$"
 )
-_NOTE_STARTS = ("oral", "spotlight", "poster", "highlight", "best", "outstanding", "notable")
-_MARKUP = re.compile(r"<[^>]*>|[*_`]+")
-# (Patterns written as plain strings are compiled by `re` on first use, then cached: a warm export needs none of them.)
+_NOTE_STARTS = ("oral", "spotlight", "poster", "highlight", "best", "outstanding", "notable")  # (the words above)
 _TOKEN = r"[A-Za-z][A-Za-z0-9]*"
-_WORDS = re.compile(r"[a-z]+")
 _PROCEEDINGS_OF = r"(?i)^\s*proceedings\s+of\s+(?:the\s+)?"
 _NOT_KEY = re.compile(r"[^0-9a-z]+")
 
